@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { classifyError } from '../../server/http-errors.js'
+import type { ErrorCode } from '../../services/errors.js'
+
+/** Domain code → HTTP status for the wuzapi dialect. */
+export const STATUS_BY_CODE: Record<ErrorCode | 'INTERNAL', number> = {
+  VALIDATION: 400,
+  NO_CHANGES: 400,
+  UNAUTHORIZED: 401,
+  ADMIN_UNAUTHORIZED: 401,
+  USER_EXPIRED: 403,
+  USER_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  TOKEN_TAKEN: 409,
+  CONCURRENT_UPDATE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAVAILABLE: 503,
+  SESSION_NOT_READY: 409,
+  SESSION_LOCKED: 409,
+  ALREADY_LOGGED_IN: 409,
+  INTERNAL: 500,
+}
+
+/** The envelope body and status for any error, as the wuzapi family answers it. */
+export function wuzapiError(err: unknown, requestId: string) {
+  const { code, message } = classifyError(err)
+  const status = STATUS_BY_CODE[code]
+  const body =
+    status >= 500
+      ? { code: status, error: 'internal server error', success: false as const, request_id: requestId }
+      : { code: status, error: message, success: false as const }
+  return { status, body }
+}
+
+export function wuzapiErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const { status, body } = wuzapiError(err, String(request.id))
+  if (status >= 500) request.log.error({ err }, 'request failed')
+  else request.log.info({ code: body.error }, `request refused: ${status}`)
+  return reply.status(status).send(body)
+}

@@ -1,0 +1,52 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { authorizationValue, userToken } from '../../server/credentials.js'
+import { keyNormalizer } from '../../server/normalize.js'
+import type { Services } from '../../services/index.js'
+import type { User } from '../../services/users.model.js'
+import { adminUsersRoutes } from './admin-users.routes.js'
+import { wuzapiErrorHandler } from './errors.js'
+import { sessionRoutes } from './session.routes.js'
+import { userRoutes } from './user.routes.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated user, on user-token routes. */
+    user: User | null
+  }
+}
+
+/**
+ * The wuzapi dialect (wuzapi, Miauzap, DIGIGO): its envelope, its auth, its key matching.
+ * Handlers live in the route modules and call one service each.
+ */
+export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.setErrorHandler(wuzapiErrorHandler)
+  app.addHook('preValidation', normalizeInput)
+  app.decorateRequest('user', null)
+
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', async (req) => services.auth.requireAdmin(authorizationValue(req)))
+    await admin.register(adminUsersRoutes, { services })
+  })
+
+  await app.register(async (user) => {
+    user.addHook('onRequest', async (req) => {
+      req.user = await services.auth.requireUser(userToken(req))
+    })
+    await user.register(userRoutes, { services })
+    await user.register(sessionRoutes, { services })
+  })
+}
+
+/** Matches keys case-insensitively to the route schema; a JSON body on GET counts as query. */
+export async function normalizeInput(req: FastifyRequest) {
+  const schema = req.routeOptions.schema
+  if (req.method === 'GET' && isObject(req.body)) {
+    req.query = { ...req.body, ...(req.query as object) }
+  }
+  if (schema?.body && isObject(req.body)) req.body = keyNormalizer(schema.body)(req.body)
+  if (schema?.querystring && isObject(req.query)) req.query = keyNormalizer(schema.querystring)(req.query)
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)

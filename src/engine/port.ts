@@ -1,0 +1,63 @@
+import type { Logger } from 'pino'
+import type { CredentialStore } from './credentials.js'
+
+/** Where a session connects: WhatsApp itself, or a local test network. */
+export interface NetworkTarget {
+  wsUrl?: string
+  /** 32-byte certificate root to trust for the chat socket (test networks). */
+  rootPublicKey?: Buffer
+  /** PEM certificate to trust for media only (test networks). */
+  mediaCertificate?: string
+}
+
+export interface ConnectOptions {
+  store: CredentialStore
+  logger: Logger
+  network: NetworkTarget
+  /** HTTP(S) or SOCKS proxy for the chat socket and media; `bypass` hosts are reached directly. */
+  proxy?: { url: string; bypass: string[] } | undefined
+  /** How the client presents itself (DIGIGO's whatsappConfig, where the engine supports it). */
+  client?: ClientProfile
+}
+
+export interface ClientProfile {
+  /** Shown on the phone's "Linked devices" as "<browser> (<os>)". */
+  osName?: string | undefined
+  browserName?: string | undefined
+  osVersion?: string | undefined
+  /** WhatsApp Web version [2, 3000, build]. */
+  version?: [number, number, number] | undefined
+  /** ISO 3166-1 alpha-2, sent in the client payload. */
+  countryCode?: string | undefined
+}
+
+/** What one connection attempt reports. After `close` the connection is finished. */
+export type ConnectionEvent =
+  | { type: 'qr'; qr: string }
+  | { type: 'paired'; jid: string; lid: string | undefined }
+  | { type: 'open'; jid: string; lid: string | undefined }
+  | { type: 'close'; code: number | undefined; message: string }
+  | { type: 'inbound' }
+
+/** One live WhatsApp socket. */
+export interface EngineConnection {
+  /** Asks for a pairing code for `phone` (digits); only while unpaired. */
+  requestPairingCode(phone: string): Promise<string>
+  /** Unlinks this device from the account, then closes. */
+  logout(): Promise<void>
+  /** Closes without unlinking; emits `close` with code undefined; resolves once credentials are saved. */
+  end(): Promise<void>
+  /** Sends a keep-alive ping; resolves false if no answer came within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<boolean>
+}
+
+export type EngineCapability = 'qr' | 'pairing-code' | 'logout'
+
+/** The engine port: everything the services need from a WhatsApp implementation. */
+export interface Engine {
+  readonly name: string
+  readonly capabilities: ReadonlySet<EngineCapability>
+  /** Whether stored credentials belong to a paired device (else a new pairing is needed). */
+  isPaired(store: CredentialStore): Promise<boolean>
+  connect(options: ConnectOptions, onEvent: (event: ConnectionEvent) => void): Promise<EngineConnection>
+}

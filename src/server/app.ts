@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
+import type { Logger } from 'pino'
+import { ErrorBody } from '../api/wuzapi/envelope.js'
+import { wuzapiError, wuzapiErrorHandler } from '../api/wuzapi/errors.js'
+import { wuzapiDialect } from '../api/wuzapi/index.js'
+import { type Config, ConfigError } from '../config/config.js'
+import type { NetworkTarget } from '../engine/port.js'
+import { openContext } from '../services/context.js'
+import { AppError } from '../services/errors.js'
+import { createMetrics, trackHttp } from './metrics.js'
+import { registerSwagger } from './swagger.js'
+import { systemRoutes } from './system.routes.js'
+
+export interface AppOptions {
+  config: Config
+  adminToken: string
+  encryptionKey: Buffer
+}
+
+/** WhatsApp itself, or the test network whose control URL is given (asked for its addresses). */
+async function networkTarget(testnetUrl: string | undefined): Promise<NetworkTarget> {
+  if (!testnetUrl) return {}
+  let info: { wsUrl: string; rootPublicKey: string; mediaCertificate: string }
+  try {
+    const res = await fetch(new URL('/info', testnetUrl), { signal: AbortSignal.timeout(5_000) })
+    info = (await res.json()) as typeof info
+  } catch (err) {
+    throw new ConfigError([
+      `ZAPWIRE_TESTNET=${testnetUrl}: cannot reach the test network (${(err as Error).message})`,
+    ])
+  }
+  return {
+    wsUrl: info.wsUrl,
+    rootPublicKey: Buffer.from(info.rootPublicKey, 'base64'),
+    mediaCertificate: info.mediaCertificate,
+  }
+}
+
+export const VERSION: string = JSON.parse(
+  fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version
+
+/**
+ * Builds the whole gateway (database, services, dialects, docs) and never listens: the launcher
+ * (main.ts) and the tests decide that. Every resource closes itself on `app.close()`.
+ */
+export async function buildApp(
+  options: AppOptions,
+  server: FastifyServerOptions = {},
+): Promise<FastifyInstance> {
+  const { config } = options
+  const app = Fastify({
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // One line per request at debug instead of Fastify's two at info: a busy gateway's logs stay readable.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { keywords: ['x-aliases'] } },
+    ...server,
+  })
+  app.addHttpMethod('GET', { hasBody: true, overrideExisting: true })
+  // Many clients send `Content-Type: application/json` with no body (GETs, bare POSTs): that is
+  // no body, not malformed JSON. Anything else goes through Fastify's own (poisoning-safe) parser.
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') done(null, undefined)
+    else json(req, body as string, done)
+  })
+
+  const metrics = createMetrics()
+  const context = await openContext({
+    databaseUrl: config.databaseUrl,
+    adminToken: options.adminToken,
+    encryptionKey: options.encryptionKey,
+    blockPrivateUrls: config.blockPrivateUrls,
+    metricsToken: config.metricsToken,
+    network: await networkTarget(config.testnetUrl),
+    logger: app.log as unknown as Logger,
+    watchdogMs: config.watchdogMs,
+    leaseMs: config.sessionLeaseMs,
+    counters: metrics.sessions,
+  })
+  app.addHook('onClose', () => context.close())
+  const { services } = context
+  // Sessions that were logged in come back by themselves once the server listens.
+  app.addHook('onListen', async () => {
+    void services.sessions
+      .restore(config.restoreConcurrency)
+      .catch((err) => app.log.error({ err }, 'restoring sessions failed'))
+  })
+  try {
+    app.addSchema(ErrorBody)
+    await registerSwagger(app, { version: VERSION, basePath: config.basePath })
+    trackHttp(app, metrics)
+    app.addHook('onSend', async (req, reply) => {
+      reply.header('x-request-id', req.id)
+    })
+    app.addHook('onResponse', async (req, reply) => {
+      req.log.debug(
+        { method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime },
+        'request',
+      )
+    })
+    app.setErrorHandler(wuzapiErrorHandler)
+    app.setNotFoundHandler((req, reply) => {
+      const { status, body } = wuzapiError(new AppError('ROUTE_NOT_FOUND', 'not found'), req.id)
+      return reply.status(status).send(body)
+    })
+
+    await app.register(
+      async (scoped) => {
+        await scoped.register(systemRoutes, {
+          services,
+          metrics,
+          version: VERSION,
+          appEnv: config.appEnv,
+          appRegion: config.appRegion,
+          containerized: fs.existsSync('/.dockerenv'),
+          commit: process.env.ZAPWIRE_COMMIT,
+        })
+        await scoped.register(wuzapiDialect, { services })
+      },
+      { prefix: config.basePath },
+    )
+    await app.ready()
+  } catch (err) {
+    await app.close().catch(() => undefined)
+    throw err
+  }
+  return app
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { SESSION_STATES } from '../services/session-policy.js'
+import type { SessionCounters } from '../services/sessions.service.js'
+
+/** One Prometheus registry per app (tests build several apps in one process). */
+export interface Metrics {
+  registry: Registry
+  httpDuration: Histogram<'method' | 'route' | 'status_code'>
+  sessions: SessionCounters
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const httpDuration = new Histogram({
+    name: 'zapwire_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  })
+  const reconnects = new Counter({
+    name: 'zapwire_session_reconnects_total',
+    help: 'Reconnections of a WhatsApp session, by user id',
+    labelNames: ['user'] as const,
+    registers: [registry],
+  })
+  const watchdog = new Counter({
+    name: 'zapwire_session_watchdog_restarts_total',
+    help: 'Sockets restarted because WhatsApp went silent, by user id',
+    labelNames: ['user'] as const,
+    registers: [registry],
+  })
+  const states = new Gauge({
+    name: 'zapwire_session_state',
+    help: 'Current state of each session (1 for the state it is in)',
+    labelNames: ['user', 'state'] as const,
+    registers: [registry],
+  })
+  const sessions: SessionCounters = {
+    reconnect: (user) => reconnects.inc({ user }),
+    watchdogRestart: (user) => watchdog.inc({ user }),
+    stateChange: (user, state) => {
+      states.remove({ user })
+      for (const s of SESSION_STATES) states.set({ user, state: s }, s === state ? 1 : 0)
+    },
+  }
+  return { registry, httpDuration, sessions }
+}
+
+/** Times every request by its route pattern (never the raw URL, which would explode cardinality). */
+export function trackHttp(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    )
+  })
+}

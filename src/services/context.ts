@@ -1,0 +1,65 @@
+import { type Logger, pino } from 'pino'
+import { Cipher } from '../crypto/cipher.js'
+import { BaileysEngine } from '../engine/baileys/baileys.engine.js'
+import type { NetworkTarget } from '../engine/port.js'
+import { type Database, openDatabase } from '../store/database.js'
+import { MetaRepository } from '../store/meta.repository.js'
+import { migrateToLatest } from '../store/migrate.js'
+import { verifyEncryptionKey } from './encryption-check.js'
+import { createServices, type Services } from './index.js'
+import type { SessionCounters } from './sessions.service.js'
+
+export interface ContextOptions {
+  databaseUrl: string
+  adminToken: string
+  encryptionKey: Buffer
+  blockPrivateUrls: boolean
+  metricsToken?: string | undefined
+  network?: NetworkTarget
+  logger?: Logger
+  watchdogMs?: number
+  leaseMs?: number
+  counters?: SessionCounters
+}
+
+export interface Context {
+  database: Database
+  services: Services
+  close(): Promise<void>
+}
+
+/** Opens the database, brings it to the latest schema, checks the key, and builds the services. */
+export async function openContext(options: ContextOptions): Promise<Context> {
+  const database = openDatabase(options.databaseUrl, {
+    onError: (err) => options.logger?.warn({ err }, 'database connection error'),
+  })
+  try {
+    await migrateToLatest(database.db)
+    const cipher = new Cipher(options.encryptionKey)
+    await verifyEncryptionKey(new MetaRepository(database.db), cipher)
+    const services = createServices({
+      database,
+      cipher,
+      adminToken: options.adminToken,
+      blockPrivateUrls: options.blockPrivateUrls,
+      metricsToken: options.metricsToken,
+      engine: new BaileysEngine(),
+      network: options.network ?? {},
+      logger: options.logger ?? pino({ level: 'silent' }),
+      watchdogMs: options.watchdogMs,
+      leaseMs: options.leaseMs,
+      counters: options.counters,
+    })
+    return {
+      database,
+      services,
+      close: async () => {
+        await services.sessions.stopAll()
+        await database.close()
+      },
+    }
+  } catch (err) {
+    await database.close().catch(() => undefined)
+    throw err
+  }
+}

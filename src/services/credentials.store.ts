@@ -1,0 +1,45 @@
+import type { Cipher } from '../crypto/cipher.js'
+import type { CredentialStore } from '../engine/credentials.js'
+import type { AuthRepository } from '../store/auth.repository.js'
+
+/** A user's WhatsApp credentials and Signal keys in the database, encrypted with the app's key. */
+export class SqlCredentialStore implements CredentialStore {
+  /** Creds writes are serialised: each waits for the previous one, so the last state wins. */
+  private credsWrite: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly userId: string,
+    private readonly repo: AuthRepository,
+    private readonly cipher: Cipher,
+  ) {}
+
+  async readCreds(): Promise<string | undefined> {
+    const sealed = await this.repo.readCreds(this.userId)
+    return sealed === undefined ? undefined : this.cipher.decrypt(sealed)
+  }
+
+  writeCreds(json: string): Promise<void> {
+    const sealed = this.cipher.encrypt(json)
+    this.credsWrite = this.credsWrite
+      .catch(() => undefined)
+      .then(() => this.repo.writeCreds(this.userId, sealed, new Date().toISOString()))
+    return this.credsWrite
+  }
+
+  async readKeys(type: string, ids: string[]): Promise<Record<string, string>> {
+    const rows = await this.repo.readKeys(this.userId, type, ids)
+    return Object.fromEntries(rows.map((r) => [r.key_id, this.cipher.decrypt(r.value_enc)]))
+  }
+
+  writeKeys(changes: { type: string; id: string; value: string | null }[]): Promise<void> {
+    return this.repo.writeKeys(
+      this.userId,
+      changes.map((c) => ({ ...c, value: c.value === null ? null : this.cipher.encrypt(c.value) })),
+    )
+  }
+
+  async purge(): Promise<void> {
+    await this.credsWrite.catch(() => undefined)
+    await this.repo.purge(this.userId)
+  }
+}

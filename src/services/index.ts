@@ -1,0 +1,58 @@
+import type { Logger } from 'pino'
+import type { Cipher } from '../crypto/cipher.js'
+import type { Engine, NetworkTarget } from '../engine/port.js'
+import { AuthRepository } from '../store/auth.repository.js'
+import type { Database } from '../store/database.js'
+import { UsersRepository } from '../store/users.repository.js'
+import { AuthService } from './auth.service.js'
+import { HealthService } from './health.service.js'
+import { type SessionCounters, SessionsService } from './sessions.service.js'
+import { UsersService } from './users.service.js'
+
+/** Every service, built once per app and handed to the dialects explicitly. */
+export interface Services {
+  users: UsersService
+  auth: AuthService
+  health: HealthService
+  sessions: SessionsService
+}
+
+export interface ServiceDeps {
+  database: Database
+  cipher: Cipher
+  adminToken: string
+  blockPrivateUrls: boolean
+  metricsToken?: string | undefined
+  engine: Engine
+  network: NetworkTarget
+  logger: Logger
+  watchdogMs?: number | undefined
+  leaseMs?: number | undefined
+  counters?: SessionCounters | undefined
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const { database, cipher } = deps
+  const users = new UsersService(new UsersRepository(database.db), cipher, {
+    blockPrivateUrls: deps.blockPrivateUrls,
+  })
+  const sessions = new SessionsService(
+    deps.engine,
+    new AuthRepository(database.db),
+    cipher,
+    users,
+    deps.logger,
+    {
+      network: deps.network,
+      ...(deps.watchdogMs ? { watchdogMs: deps.watchdogMs } : {}),
+      ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
+      ...(deps.counters ? { counters: deps.counters } : {}),
+    },
+  )
+  return {
+    users,
+    auth: new AuthService(deps.adminToken, users, deps.metricsToken),
+    health: new HealthService(database),
+    sessions,
+  }
+}

@@ -1,0 +1,12 @@
+import type { AuthCredsTable, AuthKeysTable, SessionLeasesTable } from './auth.table.js'
+import type { MetaTable } from './meta.table.js'
+import type { UsersTable } from './users.table.js'
+
+/** Every table Kysely knows about. */
+export interface DB {
+  users: UsersTable
+  meta: MetaTable
+  auth_creds: AuthCredsTable
+  auth_keys: AuthKeysTable
+  session_leases: SessionLeasesTable
+}

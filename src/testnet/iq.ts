@@ -1,0 +1,182 @@
+import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from 'baileys'
+import { lidJid, parseUserJid } from './accounts.js'
+import type { ChatConnection } from './connection.js'
+import { applyKeyUpload, keyBundle } from './keys.js'
+import type { TestNetwork } from './network.js'
+
+const children = (node: BinaryNode | undefined): BinaryNode[] =>
+  Array.isArray(node?.content) ? node.content : []
+
+/**
+ * Answers an IQ from a device. Every IQ gets an answer: Baileys waits 60 s for one and drops the
+ * socket when nothing arrives, so anything not simulated is answered with an empty result.
+ */
+export function answerIq(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): void {
+  if (iq.attrs.type === 'result' || iq.attrs.type === 'error') return
+  const content = resultOf(net, conn, iq)
+  conn.send({ tag: 'iq', attrs: { from: 's.whatsapp.net', type: 'result', id: iq.attrs.id ?? '' }, content })
+}
+
+/** The children of the result for `iq` (undefined: an empty result). */
+function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): BinaryNode[] | undefined {
+  const [first] = children(iq)
+  if (iq.attrs.xmlns === 'w:g2') return net.groups.answer(conn, iq)
+  const keys = conn.device?.keys
+  switch (`${iq.attrs.xmlns}:${iq.attrs.type}:${first?.tag}`) {
+    case 'encrypt:get:count':
+      return [{ tag: 'count', attrs: { value: String(keys?.preKeys.size ?? 0) } }]
+    case 'encrypt:set:registration':
+    case 'encrypt:set:rotate':
+      if (keys) applyKeyUpload(keys, iq)
+      return undefined
+    case 'encrypt:get:digest':
+      return [{ tag: 'digest', attrs: {} }]
+    case 'encrypt:get:key':
+      return [
+        {
+          tag: 'list',
+          attrs: {},
+          content: getBinaryNodeChildren(first, 'user').map((u) => bundleFor(net, u)),
+        },
+      ]
+    case 'privacy:get:privacy':
+      return [
+        {
+          tag: 'privacy',
+          attrs: {},
+          content: Object.entries(conn.account?.privacy ?? {}).map(([name, value]) => ({
+            tag: 'category',
+            attrs: { name, value },
+          })),
+        },
+      ]
+    case 'w:m:set:media_conn':
+      return [
+        {
+          tag: 'media_conn',
+          attrs: { auth: 'testnet', ttl: '3600', auth_ttl: '21600', max_buckets: '12' },
+          content: [
+            { tag: 'host', attrs: { hostname: net.media?.host ?? '', maxContentLengthBytes: '104857600' } },
+          ],
+        },
+      ]
+    case 'privacy:set:privacy':
+      for (const { attrs } of getBinaryNodeChildren(first, 'category')) {
+        if (conn.account && attrs.name && attrs.value) conn.account.privacy[attrs.name] = attrs.value
+      }
+      return undefined
+    case 'blocklist:get:undefined':
+      return [
+        {
+          tag: 'list',
+          attrs: {},
+          content: [...(conn.account?.blocked ?? [])].map((a) => ({
+            tag: 'item',
+            attrs: { jid: lidJid(a.lid) },
+          })),
+        },
+      ]
+    case 'blocklist:set:item': {
+      const target = net.accounts.resolve(first?.attrs.jid ?? '')?.account
+      if (target && conn.account) {
+        if (first?.attrs.action === 'block') conn.account.blocked.add(target)
+        else conn.account.blocked.delete(target)
+      }
+      return undefined
+    }
+    case 'status:set:status':
+      if (conn.account) conn.account.about = { text: textOf(first), t: Math.floor(Date.now() / 1000) }
+      return undefined
+    case 'w:profile:picture:get:picture': {
+      const target = iq.attrs.target ?? ''
+      const picture = target.endsWith('@g.us')
+        ? net.groups.get(target)?.picture
+        : net.accounts.resolve(target)?.account.picture
+      if (!picture) return [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }]
+      return [
+        { tag: 'picture', attrs: { id: picture.id, url: picture.url, type: first?.attrs.type ?? 'image' } },
+      ]
+    }
+    case 'w:profile:picture:set:picture':
+    case 'w:profile:picture:set:undefined':
+      setPicture(net, conn, iq.attrs.target, first)
+      return undefined
+    case 'md:set:remove-companion-device':
+      // The companion unlinks itself (logout).
+      if (conn.account && conn.device) conn.account.devices.delete(conn.device.id)
+      return undefined
+    case 'usync:get:usync':
+      return [usync(net, first!)]
+    default:
+      net.log.trace(
+        { xmlns: iq.attrs.xmlns, type: iq.attrs.type, child: first?.tag },
+        'iq answered with an empty result',
+      )
+      return undefined
+  }
+}
+
+function bundleFor(net: TestNetwork, user: BinaryNode): BinaryNode {
+  const jid = user.attrs.jid ?? ''
+  const found = net.accounts.resolve(jid)
+  return keyBundle(jid, found?.account.devices.get(found.device)?.keys)
+}
+
+/** `usync` queries: devices, LID, contact (is it on WhatsApp); other protocols answer nothing. */
+function usync(net: TestNetwork, query: BinaryNode): BinaryNode {
+  const protocols = children(getBinaryNodeChild(query, 'query')).map((p) => p.tag)
+  const users = getBinaryNodeChildren(getBinaryNodeChild(query, 'list'), 'user').map((user) => {
+    const contact = getBinaryNodeChild(user, 'contact')?.content
+    const asked = user.attrs.jid ?? `${String(contact ?? '').replace(/\D/g, '')}@s.whatsapp.net`
+    const found = net.accounts.resolve(asked)
+    const jid = found || !user.attrs.jid ? asked : user.attrs.jid
+    const content: BinaryNode[] = []
+    for (const protocol of protocols) {
+      if (protocol === 'devices') {
+        const devices = [...(found?.account.devices.values() ?? [])].map((d) => ({
+          tag: 'device',
+          attrs: { id: String(d.id), 'key-index': String(d.keyIndex) },
+        }))
+        content.push({
+          tag: 'devices',
+          attrs: {},
+          content: [{ tag: 'device-list', attrs: {}, content: devices }],
+        })
+      } else if (protocol === 'lid' && found && parseUserJid(asked)?.server === 'pn') {
+        content.push({ tag: 'lid', attrs: { val: lidJid(found.account.lid) } })
+      } else if (protocol === 'status' && found) {
+        const { about } = found.account
+        content.push({ tag: 'status', attrs: { t: String(about.t) }, content: Buffer.from(about.text) })
+      } else if (protocol === 'contact') {
+        content.push({ tag: 'contact', attrs: { type: found ? 'in' : 'out' } })
+      }
+    }
+    return { tag: 'user', attrs: { jid }, content }
+  })
+  return {
+    tag: 'usync',
+    attrs: { sid: query.attrs.sid ?? '', index: '0', last: 'true', mode: query.attrs.mode ?? 'query' },
+    content: [{ tag: 'list', attrs: {}, content: users }],
+  }
+}
+
+const textOf = (node: BinaryNode | undefined) =>
+  node?.content instanceof Uint8Array ? Buffer.from(node.content).toString() : String(node?.content ?? '')
+
+/** Sets or (without a picture node) removes the profile picture of the caller or of a group. */
+function setPicture(
+  net: TestNetwork,
+  conn: ChatConnection,
+  target: string | undefined,
+  picture?: BinaryNode,
+) {
+  const bytes = picture?.content instanceof Uint8Array ? Buffer.from(picture.content) : undefined
+  const stored = bytes && net.media ? net.media.put(bytes) : undefined
+  const value = stored ? { id: stored.id, url: stored.url } : undefined
+  if (target?.endsWith('@g.us')) {
+    const group = net.groups.get(target)
+    if (group) group.picture = value
+  } else if (conn.account) {
+    conn.account.picture = value
+  }
+}

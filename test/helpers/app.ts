@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { after, before } from 'node:test'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import { type Config, loadConfig } from '../../src/config/config.js'
+import { buildApp } from '../../src/server/app.js'
+import { AuthRepository } from '../../src/store/auth.repository.js'
+import { type Database, openDatabase } from '../../src/store/database.js'
+import { createTestDatabase, type Dialect, type TestDatabase } from './databases.js'
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789'
+
+export interface TestApp {
+  app: FastifyInstance
+  config: Config
+  database: TestDatabase
+  encryptionKey: Buffer
+  /** Credentials and leases, straight from the app's database. */
+  credentials: AuthRepository
+  /** Inject as the admin. */
+  admin(options: InjectOptions): Promise<LightMyRequestResponse>
+}
+
+/**
+ * Builds the real app on a fresh database of the given dialect before the suite and closes it
+ * (and drops the database) after. Read the returned object's fields inside tests.
+ */
+export function useApp(
+  dialect: Dialect,
+  env: Record<string, string> | (() => Record<string, string>) = {},
+): TestApp {
+  const ctx = {} as TestApp
+  let dataDir = ''
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zapwire-data-'))
+    ctx.database = await createTestDatabase(dialect)
+    ctx.config = loadConfig({
+      ZAPWIRE_DATA_DIR: dataDir,
+      DATABASE_URL: ctx.database.url,
+      ...(typeof env === 'function' ? env() : env),
+    })
+    ctx.encryptionKey = randomBytes(32)
+    ctx.app = await buildApp(
+      { config: ctx.config, adminToken: ADMIN_TOKEN, encryptionKey: ctx.encryptionKey },
+      { logger: false },
+    )
+    credentials = openDatabase(ctx.database.url)
+    ctx.credentials = new AuthRepository(credentials.db)
+    ctx.admin = (options) =>
+      ctx.app.inject({ ...options, headers: { authorization: ADMIN_TOKEN, ...options.headers } })
+  })
+  let credentials: Database | undefined
+  after(async () => {
+    await ctx.app?.close()
+    await credentials?.close()
+    await ctx.database?.drop()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+  return ctx
+}
+
+/** Creates a user through the admin API and returns its id and token. */
+export async function createUser(t: TestApp, body: Record<string, unknown> = {}) {
+  const res = await t.admin({ method: 'POST', url: '/admin/users', payload: { name: 'Test', ...body } })
+  if (res.statusCode !== 201) throw new Error(`createUser: ${res.statusCode} ${res.body}`)
+  const data = res.json().data as { id: string; token: string; serial: number }
+  return data
+}
