@@ -1,7 +1,9 @@
 // Sessions benchmark against the test network: RSS per connected idle session in one Zapwire
 // process, against bare Baileys clients with in-memory keys measured in the same run; and the
-// time for every session to be connected again after kill -9 and a new start.
-// `npm run build` first; BENCH_SESSIONS=100 by default (the issue's goal sizes go up to 500).
+// time for every session to be connected again after a restart (graceful, then kill -9), against
+// bare Baileys clients logging in again with saved credentials at the same concurrency.
+// `npm run build` first; BENCH_SESSIONS=100 by default (the issue's goal sizes go up to 500);
+// BENCH_RESTORE_CONCURRENCY (default: the gateway's default) for both.
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import fs from 'node:fs'
@@ -11,6 +13,7 @@ import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 
 const N = Number(process.env.BENCH_SESSIONS ?? 100)
+const CONCURRENCY = process.env.BENCH_RESTORE_CONCURRENCY ?? '20'
 const ADMIN = 'bench-admin-token-0123456789'
 const run = promisify(execFile)
 const rssMb = (pid: number) =>
@@ -34,7 +37,7 @@ const env = {
   ZAPWIRE_TESTNET: controlUrl,
   ZAPWIRE_LOG_LEVEL: 'warn',
   ZAPWIRE_SESSION_LEASE_MS: '3000',
-  ZAPWIRE_RESTORE_CONCURRENCY: '10',
+  ZAPWIRE_RESTORE_CONCURRENCY: CONCURRENCY,
 }
 const startGateway = async () => {
   const child = spawn(process.execPath, ['dist/cli.js', 'serve'], { env, stdio: 'ignore' })
@@ -65,7 +68,7 @@ try {
     (
       await run(
         process.execPath,
-        ['--import', 'tsx', 'bench/bare-clients.ts', controlUrl, String(N), '55118'],
+        ['--import', 'tsx', 'bench/bare-clients.ts', controlUrl, String(N), '55118', CONCURRENCY],
         { maxBuffer: 1 << 20 },
       )
     ).stdout
@@ -104,14 +107,22 @@ try {
     `RSS per connected idle session, ${N} sessions: Zapwire ${perSession.toFixed(2)} MB (${idle.toFixed(0)} → ${loaded.toFixed(0)} MB); bare Baileys in-memory ${barePerClient.toFixed(2)} MB; ratio ${(perSession / barePerClient).toFixed(2)}`,
   )
 
-  gateway.kill('SIGKILL')
-  await once(gateway, 'exit')
-  const started = performance.now()
-  gateway = await startGateway()
-  for (const token of tokens) while (!(await connected(token))) await new Promise((r) => setTimeout(r, 100))
-  const seconds = (performance.now() - started) / 1000
+  const restore = async (signal: NodeJS.Signals) => {
+    gateway.kill(signal)
+    await once(gateway, 'exit')
+    const started = performance.now()
+    gateway = await startGateway()
+    for (const token of tokens) while (!(await connected(token))) await new Promise((r) => setTimeout(r, 100))
+    return (performance.now() - started) / 1000
+  }
+  const graceful = await restore('SIGTERM')
+  const bareRate = N / bare.restoreSeconds
   console.log(
-    `restore after kill -9: ${N} sessions connected again in ${seconds.toFixed(1)} s (${(N / seconds).toFixed(1)} sessions/s; includes the ${Number(env.ZAPWIRE_SESSION_LEASE_MS) / 1000} s lease lapse)`,
+    `restore after a restart: ${N} sessions connected again in ${graceful.toFixed(1)} s (${(N / graceful).toFixed(1)} sessions/s); bare Baileys in-memory ${bare.restoreSeconds.toFixed(1)} s (${bareRate.toFixed(1)} sessions/s); ratio ${(graceful / bare.restoreSeconds).toFixed(2)}; concurrency ${CONCURRENCY}`,
+  )
+  const crashed = await restore('SIGKILL')
+  console.log(
+    `restore after kill -9: ${N} sessions connected again in ${crashed.toFixed(1)} s (${(N / crashed).toFixed(1)} sessions/s; includes the ${Number(env.ZAPWIRE_SESSION_LEASE_MS) / 1000} s lease lapse)`,
   )
   gateway.kill('SIGTERM')
 } finally {

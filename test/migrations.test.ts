@@ -37,6 +37,7 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await tableNames(database), [
           'auth_creds',
           'auth_keys',
+          'events',
           'meta',
           'session_leases',
           'users',
@@ -65,6 +66,7 @@ for (const dialect of DIALECTS) {
           assert.deepEqual(await tableNames(database), [
             'auth_creds',
             'auth_keys',
+            'events',
             'meta',
             'session_leases',
             'users',

@@ -260,6 +260,139 @@ for (const dialect of DIALECTS) {
       }
     })
 
+    it('records session events in the outbox, with JID and LID, readable from a cursor', async () => {
+      const phone = `${phoneBase}0012`
+      const { user, api } = await linked(phone)
+      const events = async (query = '') => {
+        const res = await api.get(`/events${query}`)
+        assert.equal(res.statusCode, 200, res.body)
+        return res.json().data as {
+          events: { id: string; seq: number; event: string; jid: string; lid: string; data: object }[]
+          next: number | null
+        }
+      }
+      const page = await eventually(
+        'Connected and OfflineSyncCompleted events',
+        async () => {
+          const p = await events()
+          const names = p.events.map((e) => e.event)
+          return names.includes('Connected') && names.includes('OfflineSyncCompleted') ? p : undefined
+        },
+        15_000,
+      )
+      const names = page.events.map((e) => e.event)
+      assert.deepEqual(names.slice(0, 3), ['QR', 'PairSuccess', 'Connected'])
+      const connected = page.events.find((e) => e.event === 'Connected')!
+      assert.equal(connected.jid, `${phone}:1@s.whatsapp.net`)
+      assert.match(connected.lid, /^\d+:1@lid$/)
+      // Paging: one at a time from the cursor gives the same events in the same order.
+      const first = await events('?limit=1')
+      assert.equal(first.events.length, 1)
+      assert.equal(first.events[0]!.id, page.events[0]!.id)
+      const second = await events(`?limit=1&after=${first.next}`)
+      assert.equal(second.events[0]!.id, page.events[1]!.id)
+      assert.deepEqual(
+        (await events('?type=Connected')).events.map((e) => e.event),
+        ['Connected'],
+      )
+      // Another user never sees them.
+      const other = await createUser(t, { name: 'other' })
+      assert.deepEqual((await as(other.token).get('/events')).json().data.events, [])
+      assert.equal((await api.get('/events?limit=0')).statusCode, 400)
+      assert.equal((await api.get('/events?since=yesterday')).statusCode, 400)
+      void user
+    })
+
+    it('counts undecryptable messages in /metrics and reports them', async () => {
+      const phone = `${phoneBase}0013`
+      const { user, api } = await linked(phone)
+      const sender = await network.net.contact(`${phoneBase}0913`, 'Sender')
+      network.net.fault(`${phone}:1@s.whatsapp.net`, { kind: 'corrupt', count: 1 })
+      await sender.send({ to: `${phone}@s.whatsapp.net`, text: 'scrambled on the way' })
+      const event = await eventually(
+        'UndecryptableMessage',
+        async () =>
+          (await api.get('/events?type=UndecryptableMessage')).json().data.events[0] as
+            | { data: { Info: { Chat: string; ID: string } } }
+            | undefined,
+        15_000,
+      )
+      assert.ok(event.data.Info.ID)
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+      assert.match(metrics, new RegExp(`zapwire_session_decrypt_failures_total\\{user="${user.id}"\\} 1`))
+    })
+
+    it('reports a stream error and reconnects', async () => {
+      const phone = `${phoneBase}0014`
+      const { user, api } = await linked(phone)
+      network.net.fault(`${phone}:1@s.whatsapp.net`, { kind: 'stream-error', code: 503 })
+      const event = await eventually(
+        'StreamError',
+        async () => (await api.get('/events?type=StreamError')).json().data.events[0],
+        10_000,
+      )
+      assert.deepEqual(event.data, { Code: '503' })
+      await eventually(
+        'reconnected',
+        async () => {
+          const s = await status(user.token)
+          return s.state === 'connected' && s.reconnects >= 1 ? s : undefined
+        },
+        15_000,
+      )
+    })
+
+    it('refresh reconnects and re-syncs app state, pre-keys and privacy', async () => {
+      const phone = `${phoneBase}0015`
+      const { user, api } = await linked(phone)
+      const res = await api.post('/session/refresh', {})
+      assert.equal(res.statusCode, 200, res.body)
+      const body = res.json()
+      assert.equal(body.Details, 'Connection refresh completed')
+      assert.equal(body.wasLoggedIn, true)
+      assert.equal(body.newLoggedIn, true)
+      assert.equal(body.jid, `${phone}:1@s.whatsapp.net`)
+      assert.deepEqual(
+        body.sync.app_state.map((c: { name: string; success: boolean }) => [c.name, c.success]),
+        ['critical_block', 'critical_unblock_low', 'regular_high', 'regular_low', 'regular'].map((n) => [
+          n,
+          true,
+        ]),
+      )
+      assert.equal(body.sync.app_state_success, true)
+      assert.equal(body.sync.prekeys.checked, true)
+      assert.ok(body.sync.prekeys.server_count > 0)
+      assert.deepEqual(body.sync.privacy_settings, { fetched: true })
+      assert.equal((await status(user.token)).state, 'connected')
+      const only = await api.post('/session/refresh', { sync_app_state: false, refresh_prekeys: false })
+      assert.equal(only.statusCode, 200, only.body)
+      assert.deepEqual(only.json().sync.app_state, [])
+      assert.equal(only.json().sync.prekeys, undefined)
+      // Never paired: nothing to refresh.
+      const fresh = await createUser(t, { name: 'never paired' })
+      const refused = await as(fresh.token).post('/session/refresh')
+      assert.equal(refused.statusCode, 400)
+      assert.equal(refused.json().error, 'no JID found, QR scan required for initial pairing')
+    })
+
+    it('deleting a user closes its session; the full delete also unlinks the device', async () => {
+      const kept = `${phoneBase}0016`
+      const a = await linked(kept)
+      const del = await t.admin({ method: 'DELETE', url: `/admin/users/${a.user.id}` })
+      assert.equal(del.statusCode, 200, del.body)
+      assert.equal(network.net.network.accounts.get(kept)!.devices.has(1), true)
+      assert.equal((await t.credentials.readCreds(a.user.id)) ?? undefined, undefined)
+      assert.equal((await a.api.get('/session/status')).statusCode, 401)
+
+      const gone = `${phoneBase}0017`
+      const b = await linked(gone)
+      const full = await t.admin({ method: 'DELETE', url: `/admin/users/${b.user.id}/full` })
+      assert.equal(full.statusCode, 200, full.body)
+      assert.equal(full.json().data.jid, `${gone}:1@s.whatsapp.net`)
+      assert.equal(network.net.network.accounts.get(gone)!.devices.has(1), false)
+      assert.equal((await t.credentials.readCreds(b.user.id)) ?? undefined, undefined)
+    })
+
     it('refuses bad input with clear 4xx', async () => {
       const user = await createUser(t, { name: 'bad' })
       const api = as(user.token)

@@ -25,6 +25,8 @@ export interface Config {
   watchdogMs: number
   /** How long a process's claim on a session lasts without renewal (crash recovery time). */
   sessionLeaseMs: number
+  /** Events older than this are pruned from the outbox. */
+  eventRetentionDays: number
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -110,6 +112,11 @@ export const SETTINGS = {
     default: '30000',
     about:
       'A process holds each live session by a lease renewed every third of this; after a crash another process may take the session once it lapses',
+  },
+  eventRetentionDays: {
+    names: ['ZAPWIRE_EVENT_RETENTION_DAYS'],
+    default: '7',
+    about: 'Events are kept this many days in the outbox (readable with `GET /events`), then pruned',
   },
 } as const satisfies Record<keyof Config, Setting>
 
@@ -199,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     restoreConcurrency: integer(SETTINGS.restoreConcurrency, 1, 100),
     watchdogMs: integer(SETTINGS.watchdogMs, 5_000, 3_600_000),
     sessionLeaseMs: integer(SETTINGS.sessionLeaseMs, 2_000, 3_600_000),
+    eventRetentionDays: integer(SETTINGS.eventRetentionDays, 1, 3650),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

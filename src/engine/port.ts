@@ -38,6 +38,12 @@ export type ConnectionEvent =
   | { type: 'open'; jid: string; lid: string | undefined }
   | { type: 'close'; code: number | undefined; message: string }
   | { type: 'inbound' }
+  /** A `<stream:error>` WhatsApp sent (the close that follows is reported separately). */
+  | { type: 'stream-error'; code: string }
+  /** Everything queued while the session was offline has been delivered. */
+  | { type: 'offline-sync-completed' }
+  /** A message arrived that could not be decrypted (the engine asked the sender to retry). */
+  | { type: 'undecryptable'; chat: string; id: string; sender: string; reason: string }
 
 /** One live WhatsApp socket. */
 export interface EngineConnection {
@@ -49,6 +55,20 @@ export interface EngineConnection {
   end(): Promise<void>
   /** Sends a keep-alive ping; resolves false if no answer came within `timeoutMs`. */
   ping(timeoutMs: number): Promise<boolean>
+  /** Re-syncs what a long-lived session may have lost (DIGIGO's /session/refresh). */
+  refresh(what: RefreshRequest): Promise<RefreshReport>
+}
+
+export interface RefreshRequest {
+  appState: boolean
+  preKeys: boolean
+  privacy: boolean
+}
+
+export interface RefreshReport {
+  appState: { name: string; success: boolean; error?: string; durationMs: number }[]
+  preKeys?: { serverCount: number; uploadTriggered: boolean; error?: string }
+  privacy?: { fetched: boolean; error?: string }
 }
 
 export type EngineCapability = 'qr' | 'pairing-code' | 'logout'

@@ -83,6 +83,7 @@ export async function buildApp(
     watchdogMs: config.watchdogMs,
     leaseMs: config.sessionLeaseMs,
     counters: metrics.sessions,
+    eventRetentionDays: config.eventRetentionDays,
   })
   app.addHook('onClose', () => context.close())
   const { services } = context

@@ -32,6 +32,12 @@ export function createMetrics(): Metrics {
     labelNames: ['user'] as const,
     registers: [registry],
   })
+  const decrypt = new Counter({
+    name: 'zapwire_session_decrypt_failures_total',
+    help: 'Messages that arrived and could not be decrypted, by user id',
+    labelNames: ['user'] as const,
+    registers: [registry],
+  })
   const states = new Gauge({
     name: 'zapwire_session_state',
     help: 'Current state of each session (1 for the state it is in)',
@@ -41,8 +47,12 @@ export function createMetrics(): Metrics {
   const sessions: SessionCounters = {
     reconnect: (user) => reconnects.inc({ user }),
     watchdogRestart: (user) => watchdog.inc({ user }),
+    decryptFailure: (user) => decrypt.inc({ user }),
+    removed: (user) => {
+      for (const metric of [reconnects, watchdog, decrypt]) metric.remove({ user })
+      for (const state of SESSION_STATES) states.remove({ user, state })
+    },
     stateChange: (user, state) => {
-      states.remove({ user })
       for (const s of SESSION_STATES) states.set({ user, state: s }, s === state ? 1 : 0)
     },
   }

@@ -20,6 +20,7 @@ export interface ContextOptions {
   watchdogMs?: number
   leaseMs?: number
   counters?: SessionCounters
+  eventRetentionDays?: number
 }
 
 export interface Context {
@@ -49,11 +50,14 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       watchdogMs: options.watchdogMs,
       leaseMs: options.leaseMs,
       counters: options.counters,
+      eventRetentionDays: options.eventRetentionDays,
     })
+    services.outbox.start()
     return {
       database,
       services,
       close: async () => {
+        services.outbox.stop()
         await services.sessions.stopAll()
         await database.close()
       },

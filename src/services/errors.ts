@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'SESSION_NOT_READY'
   | 'SESSION_LOCKED'
   | 'ALREADY_LOGGED_IN'
+  | 'NOT_PAIRED'
 
 export class AppError extends Error {
   constructor(

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino'
 import type { Cipher } from '../crypto/cipher.js'
 import type { Engine, NetworkTarget } from '../engine/port.js'
+import { Outbox } from '../events/outbox.js'
 import { AuthRepository } from '../store/auth.repository.js'
 import type { Database } from '../store/database.js'
+import { EventsRepository } from '../store/events.repository.js'
 import { UsersRepository } from '../store/users.repository.js'
 import { AuthService } from './auth.service.js'
 import { HealthService } from './health.service.js'
@@ -15,6 +17,7 @@ export interface Services {
   auth: AuthService
   health: HealthService
   sessions: SessionsService
+  outbox: Outbox
 }
 
 export interface ServiceDeps {
@@ -29,6 +32,7 @@ export interface ServiceDeps {
   watchdogMs?: number | undefined
   leaseMs?: number | undefined
   counters?: SessionCounters | undefined
+  eventRetentionDays?: number | undefined
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -36,12 +40,14 @@ export function createServices(deps: ServiceDeps): Services {
   const users = new UsersService(new UsersRepository(database.db), cipher, {
     blockPrivateUrls: deps.blockPrivateUrls,
   })
+  const outbox = new Outbox(new EventsRepository(database.db), deps.logger, deps.eventRetentionDays)
   const sessions = new SessionsService(
     deps.engine,
     new AuthRepository(database.db),
     cipher,
     users,
     deps.logger,
+    outbox,
     {
       network: deps.network,
       ...(deps.watchdogMs ? { watchdogMs: deps.watchdogMs } : {}),
@@ -54,5 +60,6 @@ export function createServices(deps: ServiceDeps): Services {
     auth: new AuthService(deps.adminToken, users, deps.metricsToken),
     health: new HealthService(database),
     sessions,
+    outbox,
   }
 }

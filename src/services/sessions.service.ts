@@ -7,13 +7,23 @@ import type {
   Engine,
   EngineConnection,
   NetworkTarget,
+  RefreshReport,
+  RefreshRequest,
 } from '../engine/port.js'
+import type { Outbox } from '../events/outbox.js'
 import type { AuthRepository } from '../store/auth.repository.js'
 import { SqlCredentialStore } from './credentials.store.js'
 import { AppError } from './errors.js'
 import { backoffMs, decideOnClose, type SessionState } from './session-policy.js'
-import type { WhatsAppConfig } from './users.model.js'
+import type { User, WhatsAppConfig } from './users.model.js'
 import type { UsersService } from './users.service.js'
+
+export interface RefreshResult {
+  was: { connected: boolean; loggedIn: boolean }
+  jid: string
+  report: RefreshReport
+  durationMs: number
+}
 
 export interface SessionView {
   userId: string
@@ -24,18 +34,10 @@ export interface SessionView {
   qr: string | undefined
   hasClient: boolean
   reconnects: number
+  decryptFailures: number
   autoReconnectErrors: number
   lastInboundAt: Date | undefined
   lastConnectedAt: Date | undefined
-}
-
-export interface SessionEvent {
-  userId: string
-  type: string
-  at: Date
-  jid: string | undefined
-  lid: string | undefined
-  data: Record<string, unknown>
 }
 
 /** Counters the sessions report (metrics); every method optional. */
@@ -43,6 +45,9 @@ export interface SessionCounters {
   reconnect?(userId: string): void
   watchdogRestart?(userId: string): void
   stateChange?(userId: string, state: SessionState): void
+  decryptFailure?(userId: string): void
+  /** The user is gone: forget its series. */
+  removed?(userId: string): void
 }
 
 export interface SessionsOptions {
@@ -52,8 +57,6 @@ export interface SessionsOptions {
   leaseMs?: number
   /** No inbound frame for this long → ping; no answer → restart the socket. */
   watchdogMs?: number
-  /** Kept in memory for inspection until the event delivery issue takes them out. */
-  eventBacklog?: number
 }
 
 class Session {
@@ -64,6 +67,7 @@ class Session {
   lid: string | undefined
   connection: EngineConnection | undefined
   reconnects = 0
+  decryptFailures = 0
   failures = 0
   lastInboundAt: Date | undefined
   lastConnectedAt: Date | undefined
@@ -86,11 +90,12 @@ const ACTIVE: ReadonlySet<SessionState> = new Set(['connecting', 'qr', 'connecte
 export class SessionsService {
   private readonly sessions = new Map<string, Session>()
   private readonly owner = randomUUID()
-  readonly events: SessionEvent[] = []
   private readonly leaseMs: number
   private readonly watchdogMs: number
   /** Close handling still running (awaited at shutdown, before the database closes). */
   private readonly pending = new Set<Promise<void>>()
+  /** Event writes, chained so the outbox receives them in the order they happened. */
+  private writing: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly engine: Engine,
@@ -98,6 +103,7 @@ export class SessionsService {
     private readonly cipher: Cipher,
     private readonly users: UsersService,
     private readonly log: Logger,
+    private readonly outbox: Outbox,
     private readonly options: SessionsOptions,
   ) {
     this.leaseMs = options.leaseMs ?? 30_000
@@ -115,6 +121,7 @@ export class SessionsService {
       qr: s.state === 'qr' ? s.qr : undefined,
       hasClient: s.connection !== undefined,
       reconnects: s.reconnects,
+      decryptFailures: s.decryptFailures,
       autoReconnectErrors: s.failures,
       lastInboundAt: s.lastInboundAt,
       lastConnectedAt: s.lastConnectedAt,
@@ -171,6 +178,40 @@ export class SessionsService {
     await this.auth.releaseLease(userId, this.owner)
   }
 
+  /**
+   * Reconnects a paired session and re-syncs what a long-lived socket may have lost (app state,
+   * pre-keys on the server, privacy settings).
+   */
+  async refresh(userId: string, what: RefreshRequest): Promise<RefreshResult> {
+    const started = Date.now()
+    const s = this.session(userId)
+    const was = { connected: s.connection !== undefined, loggedIn: s.state === 'connected' }
+    const store = new SqlCredentialStore(userId, this.auth, this.cipher)
+    if (!(await this.engine.isPaired(store)))
+      throw new AppError('NOT_PAIRED', 'no JID found, QR scan required for initial pairing')
+    await this.disconnect(userId)
+    await this.connect(userId, 20_000)
+    if (s.state !== 'connected' || !s.connection)
+      throw new AppError('SESSION_NOT_READY', `refresh failed: the session is ${s.state} after reconnecting`)
+    const report = await s.connection.refresh(what)
+    return { was, jid: s.jid ?? '', report, durationMs: Date.now() - started }
+  }
+
+  /**
+   * Deletes a user: closes its session (unlinking the device from the phone when `unlink`), then
+   * removes the user with everything stored for it (credentials, keys, lease, events).
+   */
+  async removeUser(idOrSerial: string, { unlink }: { unlink: boolean }): Promise<User> {
+    const user = await this.users.get(idOrSerial)
+    if (unlink) await this.logout(user.id)
+    else await this.disconnect(user.id)
+    await this.writing
+    this.sessions.delete(user.id)
+    this.options.counters?.removed?.(user.id)
+    await this.users.delete(user.id)
+    return user
+  }
+
   /** Unlinks the device (when connected) and forgets the credentials. */
   async logout(userId: string): Promise<void> {
     const s = this.session(userId)
@@ -217,6 +258,7 @@ export class SessionsService {
   async stopAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.disconnect(id).catch(() => undefined)))
     await Promise.allSettled([...this.pending])
+    await this.writing
   }
 
   private session(userId: string): Session {
@@ -281,6 +323,23 @@ export class SessionsService {
         this.setState(s, 'connected')
         this.emit(s, 'Connected', {})
         void this.users.setIdentity(s.userId, event.jid, event.lid ?? '').catch(() => undefined)
+        return
+      case 'stream-error':
+        // 515 (restart after pairing) and the closes decideOnClose names are reported there.
+        if (!['515', '401', '403', '406', '440', 'conflict'].includes(event.code))
+          this.emit(s, 'StreamError', { Code: event.code })
+        return
+      case 'offline-sync-completed':
+        this.emit(s, 'OfflineSyncCompleted', {})
+        return
+      case 'undecryptable':
+        s.decryptFailures++
+        this.options.counters?.decryptFailure?.(s.userId)
+        this.emit(s, 'UndecryptableMessage', {
+          Info: { ID: event.id, Chat: event.chat, Sender: event.sender },
+          IsUnavailable: false,
+          DecryptFailMode: event.reason,
+        })
         return
       case 'close': {
         const handling = this.onClose(s, event.code, event.message).catch((err) =>
@@ -371,9 +430,10 @@ export class SessionsService {
   }
 
   private emit(s: Session, type: string, data: Record<string, unknown>) {
-    this.events.push({ userId: s.userId, type, at: new Date(), jid: s.jid, lid: s.lid, data })
-    const max = this.options.eventBacklog ?? 1_000
-    if (this.events.length > max) this.events.splice(0, this.events.length - max)
+    const event = { userId: s.userId, type, jid: s.jid, lid: s.lid, at: new Date(), data }
+    this.writing = this.writing
+      .then(() => this.outbox.append([event]))
+      .catch((err) => this.log.error({ err, userId: s.userId, type }, 'writing a session event failed'))
   }
 
   private every(s: Session, ms: number, run: () => void) {

@@ -1,4 +1,5 @@
 import type { AuthCredsTable, AuthKeysTable, SessionLeasesTable } from './auth.table.js'
+import type { EventsTable } from './events.table.js'
 import type { MetaTable } from './meta.table.js'
 import type { UsersTable } from './users.table.js'
 
@@ -9,4 +10,5 @@ export interface DB {
   auth_creds: AuthCredsTable
   auth_keys: AuthKeysTable
   session_leases: SessionLeasesTable
+  events: EventsTable
 }

@@ -18,6 +18,8 @@ export interface DeviceFaults {
   delayMs?: number
   /** Deliver the device's next this-many stanzas twice. */
   duplicate?: number
+  /** Flip bytes in the ciphertext of the device's next this-many messages (undecryptable). */
+  corrupt?: number
   /** Refuse every login with this `<failure reason>` (402 banned, 403 forbidden, 405 outdated). */
   loginFailure?: number
 }

@@ -9,6 +9,7 @@ export type Fault =
   | { kind: 'refuse-send'; code?: number; count?: number }
   | { kind: 'delay'; ms: number }
   | { kind: 'duplicate'; count?: number }
+  | { kind: 'corrupt'; count?: number }
   | { kind: 'clear' }
 
 export const FAULT_KINDS = [
@@ -18,6 +19,7 @@ export const FAULT_KINDS = [
   'refuse-send',
   'delay',
   'duplicate',
+  'corrupt',
   'clear',
 ] as const
 
@@ -45,6 +47,9 @@ export function applyFault(device: Device, fault: Fault, unlink: () => void): vo
       return
     case 'duplicate':
       device.faults.duplicate = fault.count ?? 1
+      return
+    case 'corrupt':
+      device.faults.corrupt = fault.count ?? 1
       return
     case 'clear':
       device.faults = {}

@@ -107,6 +107,18 @@ function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): Binar
       return undefined
     case 'usync:get:usync':
       return [usync(net, first!)]
+    case 'w:sync:app:state:set:sync':
+      // No app-state patches are simulated yet: every collection is answered as up to date.
+      return [
+        {
+          tag: 'sync',
+          attrs: {},
+          content: getBinaryNodeChildren(first, 'collection').map((c) => ({
+            tag: 'collection',
+            attrs: { name: c.attrs.name ?? '', version: c.attrs.version ?? '0' },
+          })),
+        },
+      ]
     default:
       net.log.trace(
         { xmlns: iq.attrs.xmlns, type: iq.attrs.type, child: first?.tag },

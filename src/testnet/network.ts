@@ -244,6 +244,7 @@ export class TestNetwork extends EventEmitter implements ConnectionHandler {
   /** Sends to a device now (subject to its injected faults), or queues it for its next login. */
   deliver(device: Device, node: BinaryNode): void {
     const { faults } = device
+    if (node.tag === 'message' && faults.corrupt && faults.corrupt-- > 0) node = corrupted(node)
     const copies = faults.duplicate && faults.duplicate-- > 0 ? 2 : 1
     const send = () => {
       for (let i = 0; i < copies; i++) {
@@ -255,6 +256,18 @@ export class TestNetwork extends EventEmitter implements ConnectionHandler {
     if (faults.delayMs) setTimeout(send, faults.delayMs)
     else send()
   }
+}
+
+/** A copy of a message stanza whose every ciphertext has its bytes inverted. */
+function corrupted(node: BinaryNode): BinaryNode {
+  const content = Array.isArray(node.content)
+    ? node.content.map((child) =>
+        child.tag === 'enc' && child.content instanceof Uint8Array
+          ? { ...child, content: Buffer.from(child.content).map((b) => b ^ 0xff) }
+          : child,
+      )
+    : node.content
+  return { ...node, content }
 }
 
 export class NetworkError extends Error {

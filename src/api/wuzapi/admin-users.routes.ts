@@ -14,7 +14,7 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app,
   { services },
 ) => {
-  const { users } = services
+  const { users, sessions } = services
 
   app.get(
     '/admin/users',
@@ -79,7 +79,7 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       schema: {
         tags,
         security,
-        summary: 'Delete a user',
+        summary: 'Delete a user: its session is closed and its data removed (the phone keeps the link)',
         params: UserIdParams,
         response: {
           200: Envelope(Type.Object({ id: Type.String() }), { details: Type.String() }),
@@ -89,7 +89,7 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (req) => {
-      const user = await users.delete(req.params.id)
+      const user = await sessions.removeUser(req.params.id, { unlink: false })
       return { ...ok({ id: user.id }), details: 'User deleted successfully' }
     },
   )
@@ -100,7 +100,7 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       schema: {
         tags,
         security,
-        summary: 'Delete a user and everything it owns (session, credentials, queues, stored media)',
+        summary: 'Delete a user and everything it owns: unlinks the device from the phone first',
         params: UserIdParams,
         response: {
           200: Envelope(Type.Object({ id: Type.String(), jid: Type.String(), name: Type.String() }), {
@@ -112,7 +112,7 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async (req) => {
-      const user = await users.delete(req.params.id)
+      const user = await sessions.removeUser(req.params.id, { unlink: true })
       return {
         ...ok({ id: user.id, jid: user.jid, name: user.name }),
         details: 'User instance removed completely',

@@ -19,6 +19,7 @@ export const STATUS_BY_CODE: Record<ErrorCode | 'INTERNAL', number> = {
   SESSION_NOT_READY: 409,
   SESSION_LOCKED: 409,
   ALREADY_LOGGED_IN: 409,
+  NOT_PAIRED: 400,
   INTERNAL: 500,
 }
 

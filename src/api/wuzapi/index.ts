@@ -5,6 +5,7 @@ import type { Services } from '../../services/index.js'
 import type { User } from '../../services/users.model.js'
 import { adminUsersRoutes } from './admin-users.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
+import { eventsRoutes } from './events.routes.js'
 import { sessionRoutes } from './session.routes.js'
 import { userRoutes } from './user.routes.js'
 
@@ -35,6 +36,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     })
     await user.register(userRoutes, { services })
     await user.register(sessionRoutes, { services })
+    await user.register(eventsRoutes, { services })
   })
 }
 

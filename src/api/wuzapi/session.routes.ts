@@ -4,8 +4,16 @@ import QRCode from 'qrcode'
 import { redactUrl } from '../../lib/redact.js'
 import type { Services } from '../../services/index.js'
 import { Envelope, errorResponses, ok } from './envelope.js'
-import { toStatusData } from './session.mapper.js'
-import { ConnectBody, ConnectData, PairPhoneBody, ProxyBody, StatusData } from './session.schemas.js'
+import { toRefreshData, toStatusData } from './session.mapper.js'
+import {
+  ConnectBody,
+  ConnectData,
+  PairPhoneBody,
+  ProxyBody,
+  RefreshBody,
+  RefreshData,
+  StatusData,
+} from './session.schemas.js'
 
 const tags = ['Session']
 const security = [{ ApiKeyAuth: [] }]
@@ -137,6 +145,33 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     async (req) => {
       await sessions.disconnect(req.user!.id)
       return ok({ Details: 'Disconnected' })
+    },
+  )
+
+  app.post(
+    '/session/refresh',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Reconnect, then re-sync app state, pre-keys and privacy settings (DIGIGO)',
+        body: Type.Optional(RefreshBody),
+        response: { 200: RefreshData, ...errorResponses, ...conflict },
+      },
+    },
+    async (req) => {
+      const options = {
+        sync_app_state: req.body?.sync_app_state ?? true,
+        refresh_prekeys: req.body?.refresh_prekeys ?? true,
+        refresh_privacy: req.body?.refresh_privacy ?? true,
+        auto_recovery: req.body?.auto_recovery ?? true,
+      }
+      const result = await sessions.refresh(req.user!.id, {
+        appState: options.sync_app_state,
+        preKeys: options.refresh_prekeys,
+        privacy: options.refresh_privacy,
+      })
+      return toRefreshData(result, options)
     },
   )
 

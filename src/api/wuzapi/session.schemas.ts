@@ -57,3 +57,53 @@ export const StatusData = Type.Object({
   qrcode_text: Type.String({ description: 'the raw QR string (as DIGIGO /admin/instances/status)' }),
   timestamp: Type.String({ format: 'date-time' }),
 })
+
+export const RefreshBody = Type.Object({
+  sync_app_state: Type.Optional(Type.Boolean({ default: true })),
+  refresh_prekeys: Type.Optional(Type.Boolean({ default: true })),
+  refresh_privacy: Type.Optional(Type.Boolean({ default: true })),
+  auto_recovery: Type.Optional(Type.Boolean({ default: true })),
+})
+
+const SyncOptions = Type.Object({
+  sync_app_state: Type.Boolean(),
+  refresh_prekeys: Type.Boolean(),
+  refresh_privacy: Type.Boolean(),
+  auto_recovery: Type.Boolean(),
+})
+
+/** DIGIGO's refresh answer (bare, no envelope, as documented). */
+export const RefreshData = Type.Object({
+  Details: Type.String(),
+  refreshSuccess: Type.Boolean(),
+  wasConnected: Type.Boolean(),
+  wasLoggedIn: Type.Boolean(),
+  newConnected: Type.Boolean(),
+  newLoggedIn: Type.Boolean(),
+  jid: Type.String(),
+  sync_options: SyncOptions,
+  sync: Type.Object({
+    app_state: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        success: Type.Boolean(),
+        error: Type.Optional(Type.String()),
+        duration: Type.String(),
+        recovery_requested: Type.Boolean(),
+      }),
+    ),
+    app_state_success: Type.Boolean(),
+    prekeys: Type.Optional(
+      Type.Object({
+        checked: Type.Boolean(),
+        server_count: Type.Integer(),
+        upload_triggered: Type.Boolean(),
+        error: Type.Optional(Type.String()),
+      }),
+    ),
+    privacy_settings: Type.Optional(
+      Type.Object({ fetched: Type.Boolean(), error: Type.Optional(Type.String()) }),
+    ),
+  }),
+  total_duration: Type.String(),
+})

@@ -1,16 +1,26 @@
 import https from 'node:https'
 import makeWASocket, {
+  ALL_WA_PATCH_NAMES,
   type AuthenticationCreds,
   Browsers,
   BufferJSON,
   DEFAULT_CONNECTION_CONFIG,
+  proto,
   WA_CERT_DETAILS,
 } from 'baileys'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import { SocksProxyAgent } from 'socks-proxy-agent'
 import { Agent, type Dispatcher, ProxyAgent } from 'undici'
 import type { CredentialStore } from '../credentials.js'
-import type { ConnectionEvent, ConnectOptions, Engine, EngineCapability, EngineConnection } from '../port.js'
+import type {
+  ConnectionEvent,
+  ConnectOptions,
+  Engine,
+  EngineCapability,
+  EngineConnection,
+  RefreshReport,
+  RefreshRequest,
+} from '../port.js'
 import { storedAuthState } from './auth-state.js'
 
 /** The Baileys adapter: the only module (with its siblings) that imports `baileys`. */
@@ -70,6 +80,9 @@ export class BaileysEngine implements Engine {
         : {}),
     })
     let ending = false
+    let opened = false
+    let offlineDrained = false
+    let offlineReported = false
     let saving: Promise<void> = Promise.resolve()
     // Writes are chained, and a close is reported only once they have landed: a 515 restart
     // right after pairing must find the new credentials in the store.
@@ -84,7 +97,14 @@ export class BaileysEngine implements Engine {
         onEvent({ type: 'paired', jid: state.creds.me.id, lid: state.creds.me.lid })
       }
       if (update.connection === 'open' && state.creds.me) {
+        opened = true
         onEvent({ type: 'open', jid: state.creds.me.id, lid: state.creds.me.lid })
+      }
+      // Baileys may say the offline queue is drained before it says the socket is open.
+      if (update.receivedPendingNotifications) offlineDrained = true
+      if (opened && offlineDrained && !offlineReported) {
+        offlineReported = true
+        onEvent({ type: 'offline-sync-completed' })
       }
       if (update.connection === 'close') {
         const error = update.lastDisconnect?.error as
@@ -95,6 +115,22 @@ export class BaileysEngine implements Engine {
       }
     })
     socket.ws.on('frame', () => onEvent({ type: 'inbound' }))
+    socket.ws.on('CB:stream:error', (node: { attrs?: { code?: string }; content?: unknown }) => {
+      const conflict = Array.isArray(node.content) && node.content.some((c) => c?.tag === 'conflict')
+      onEvent({ type: 'stream-error', code: node.attrs?.code ?? (conflict ? 'conflict' : '') })
+    })
+    socket.ev.on('messages.upsert', ({ messages }) => {
+      for (const m of messages) {
+        if (m.messageStubType !== proto.WebMessageInfo.StubType.CIPHERTEXT) continue
+        onEvent({
+          type: 'undecryptable',
+          chat: m.key.remoteJid ?? '',
+          id: m.key.id ?? '',
+          sender: m.key.participant || m.key.remoteJid || '',
+          reason: m.messageStubParameters?.[0] ?? '',
+        })
+      }
+    })
     return {
       requestPairingCode: (phone) => socket.requestPairingCode(phone),
       logout: async () => {
@@ -121,8 +157,55 @@ export class BaileysEngine implements Engine {
           return false
         }
       },
+      refresh: (what) => refresh(socket, what),
     }
   }
+}
+
+type Socket = ReturnType<typeof makeWASocket>
+
+/** Baileys uploads more pre-keys when the server holds fewer than this. */
+const MIN_PRE_KEYS = 5
+
+async function refresh(socket: Socket, what: RefreshRequest): Promise<RefreshReport> {
+  const report: RefreshReport = { appState: [] }
+  const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
+  if (what.appState) {
+    for (const name of ALL_WA_PATCH_NAMES) {
+      const started = Date.now()
+      try {
+        await socket.resyncAppState([name], false)
+        report.appState.push({ name, success: true, durationMs: Date.now() - started })
+      } catch (err) {
+        report.appState.push({ name, success: false, error: message(err), durationMs: Date.now() - started })
+      }
+    }
+  }
+  if (what.preKeys) {
+    try {
+      const result = await socket.query({
+        tag: 'iq',
+        attrs: { to: 's.whatsapp.net', type: 'get', xmlns: 'encrypt' },
+        content: [{ tag: 'count', attrs: {} }],
+      })
+      const count = Array.isArray(result.content)
+        ? Number(result.content.find((c: { tag: string }) => c.tag === 'count')?.attrs.value ?? 0)
+        : 0
+      await socket.uploadPreKeysToServerIfRequired()
+      report.preKeys = { serverCount: count, uploadTriggered: count < MIN_PRE_KEYS }
+    } catch (err) {
+      report.preKeys = { serverCount: 0, uploadTriggered: false, error: message(err) }
+    }
+  }
+  if (what.privacy) {
+    try {
+      await socket.fetchPrivacySettings(true)
+      report.privacy = { fetched: true }
+    } catch (err) {
+      report.privacy = { fetched: false, error: message(err) }
+    }
+  }
+  return report
 }
 
 /**
