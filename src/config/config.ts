@@ -98,7 +98,7 @@ export const SETTINGS = {
   },
   restoreConcurrency: {
     names: ['ZAPWIRE_RESTORE_CONCURRENCY'],
-    default: '5',
+    default: '20',
     about: 'Logged-in sessions reconnected at once when the server starts',
   },
   watchdogMs: {

@@ -226,7 +226,7 @@ export class SessionsService {
   }
 
   /** Reconnects every user that has credentials, `concurrency` at a time (process start). */
-  async restore(concurrency = 5): Promise<number> {
+  async restore(concurrency = 20): Promise<number> {
     const users = await this.users.list()
     const queue: string[] = []
     for (const user of users) {
