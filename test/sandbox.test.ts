@@ -11,7 +11,7 @@ describe('zapwire serve --sandbox (the README walk-through)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zapwire-sandbox-'))
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }))
 
-  it('pairs a user with the sandbox network by QR, with no phone and no internet', async () => {
+  it('pairs a user by QR, sends to Echo and reads its reply: no phone, no internet', async () => {
     const child = spawn(process.execPath, ['dist/cli.js', 'serve', '--sandbox'], {
       env: {
         ...process.env,
@@ -72,6 +72,22 @@ describe('zapwire serve --sandbox (the README walk-through)', () => {
         'logged in',
         async () => (await json(`${api}/session/status`, { headers: { token } })).data.LoggedIn || undefined,
       )
+      const sent = await json(`${api}/chat/send/text`, {
+        method: 'POST',
+        headers: { token },
+        body: JSON.stringify({ Phone: '5500000000001', Body: 'Hello, Echo' }),
+      })
+      assert.equal(sent.data.Details, 'Sent')
+      const reply = await eventually(
+        'the echo in /events',
+        async () =>
+          (await json(`${api}/events?type=Message`, { headers: { token } })).data.events.find(
+            (e: { data: { fromMe: boolean; text: string } }) =>
+              !e.data.fromMe && e.data.text === 'Hello, Echo',
+          ),
+        15_000,
+      )
+      assert.equal(reply.data.sender, '5500000000001@s.whatsapp.net')
     } finally {
       child.kill('SIGTERM')
       await once(child, 'exit')

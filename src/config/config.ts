@@ -27,6 +27,10 @@ export interface Config {
   sessionLeaseMs: number
   /** Events older than this are pruned from the outbox. */
   eventRetentionDays: number
+  /** Least time between two sends of one session. */
+  sendIntervalMs: number
+  /** Hosts media URLs may point at even when private (an operator's own file server). */
+  mediaAllowHosts: string[]
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -118,6 +122,17 @@ export const SETTINGS = {
     default: '7',
     about: 'Events are kept this many days in the outbox (readable with `GET /events`), then pruned',
   },
+  sendIntervalMs: {
+    names: ['ZAPWIRE_SEND_INTERVAL_MS'],
+    default: '0',
+    about: 'Least time between two sends of one number (sends are queued in order per number)',
+  },
+  mediaAllowHosts: {
+    names: ['ZAPWIRE_MEDIA_ALLOW_HOSTS'],
+    default: 'none',
+    about:
+      'Comma-separated host names that media URLs may point at even though they are private (your own file server); every other media URL must reach a public address',
+  },
 } as const satisfies Record<keyof Config, Setting>
 
 export class ConfigError extends Error {
@@ -207,6 +222,11 @@ export function loadConfig(env: Env = process.env): Config {
     watchdogMs: integer(SETTINGS.watchdogMs, 5_000, 3_600_000),
     sessionLeaseMs: integer(SETTINGS.sessionLeaseMs, 2_000, 3_600_000),
     eventRetentionDays: integer(SETTINGS.eventRetentionDays, 1, 3650),
+    sendIntervalMs: integer(SETTINGS.sendIntervalMs, 0, 60_000),
+    mediaAllowHosts: (text(SETTINGS.mediaAllowHosts) ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

@@ -1,5 +1,13 @@
 import type { Logger } from 'pino'
 import type { CredentialStore } from './credentials.js'
+import type {
+  MessageRef,
+  NormalizedMessage,
+  NumberCheck,
+  OutboundContent,
+  Receipt,
+  SendOptions,
+} from './messages.js'
 
 /** Where a session connects: WhatsApp itself, or a local test network. */
 export interface NetworkTarget {
@@ -18,6 +26,8 @@ export interface ConnectOptions {
   proxy?: { url: string; bypass: string[] } | undefined
   /** How the client presents itself (DIGIGO's whatsappConfig, where the engine supports it). */
   client?: ClientProfile
+  /** A message this session sent or received, by id (the engine's `raw`), for retries. */
+  getMessage?: (id: string) => Promise<string | undefined>
 }
 
 export interface ClientProfile {
@@ -44,6 +54,12 @@ export type ConnectionEvent =
   | { type: 'offline-sync-completed' }
   /** A message arrived that could not be decrypted (the engine asked the sender to retry). */
   | { type: 'undecryptable'; chat: string; id: string; sender: string; reason: string }
+  /** Messages received, or sent from this account's other devices (and our own sends). */
+  | { type: 'messages'; messages: NormalizedMessage[] }
+  | { type: 'receipts'; receipts: Receipt[] }
+  /** LID ↔ phone number pairs the engine learned (JIDs without device). */
+  | { type: 'identities'; pairs: { lid: string; pn: string }[] }
+  | { type: 'presence'; chat: string; who: string; state: string; lastSeen: number | undefined }
 
 /** One live WhatsApp socket. */
 export interface EngineConnection {
@@ -55,6 +71,19 @@ export interface EngineConnection {
   end(): Promise<void>
   /** Sends a keep-alive ping; resolves false if no answer came within `timeoutMs`. */
   ping(timeoutMs: number): Promise<boolean>
+  /**
+   * Sends and resolves once WhatsApp's server accepted it; rejects with an EngineRefusal carrying
+   * WhatsApp's code when it refused.
+   */
+  send(to: string, content: OutboundContent, options: SendOptions): Promise<NormalizedMessage>
+  /** Which of these phone numbers (digits) are on WhatsApp, with their JID and LID. */
+  checkNumbers(phones: string[]): Promise<NumberCheck[]>
+  markRead(refs: MessageRef[]): Promise<void>
+  /** `available`/`unavailable` for the account, or a chat state for `to`. */
+  sendPresence(
+    state: 'available' | 'unavailable' | 'composing' | 'recording' | 'paused',
+    to?: string,
+  ): Promise<void>
   /** Re-syncs what a long-lived session may have lost (DIGIGO's /session/refresh). */
   refresh(what: RefreshRequest): Promise<RefreshReport>
 }
@@ -80,4 +109,15 @@ export interface Engine {
   /** Whether stored credentials belong to a paired device (else a new pairing is needed). */
   isPaired(store: CredentialStore): Promise<boolean>
   connect(options: ConnectOptions, onEvent: (event: ConnectionEvent) => void): Promise<EngineConnection>
+}
+
+/** WhatsApp refused a request; `code` is WhatsApp's (463 reach-out restriction, 479, …). */
+export class EngineRefusal extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'EngineRefusal'
+  }
 }

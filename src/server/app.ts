@@ -84,6 +84,9 @@ export async function buildApp(
     leaseMs: config.sessionLeaseMs,
     counters: metrics.sessions,
     eventRetentionDays: config.eventRetentionDays,
+    sendIntervalMs: config.sendIntervalMs,
+    bodyLimit: config.bodyLimit,
+    mediaAllowHosts: config.mediaAllowHosts,
   })
   app.addHook('onClose', () => context.close())
   const { services } = context

@@ -21,6 +21,9 @@ export interface ContextOptions {
   leaseMs?: number
   counters?: SessionCounters
   eventRetentionDays?: number
+  sendIntervalMs?: number
+  bodyLimit?: number
+  mediaAllowHosts?: string[]
 }
 
 export interface Context {
@@ -51,6 +54,9 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       leaseMs: options.leaseMs,
       counters: options.counters,
       eventRetentionDays: options.eventRetentionDays,
+      sendIntervalMs: options.sendIntervalMs,
+      mediaMaxBytes: options.bodyLimit,
+      mediaAllowHosts: options.mediaAllowHosts,
     })
     services.outbox.start()
     return {
@@ -59,6 +65,8 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       close: async () => {
         services.outbox.stop()
         await services.sessions.stopAll()
+        await services.messages.drain()
+        await services.media.close()
         await database.close()
       },
     }

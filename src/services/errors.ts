@@ -16,11 +16,19 @@ export type ErrorCode =
   | 'SESSION_LOCKED'
   | 'ALREADY_LOGGED_IN'
   | 'NOT_PAIRED'
+  | 'NOT_ON_WHATSAPP'
+  | 'WHATSAPP_REFUSED'
+  | 'MESSAGE_NOT_FOUND'
+  | 'UNSAFE_URL'
+  | 'MEDIA_UNAVAILABLE'
+  | 'HISTORY_DISABLED'
 
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** WhatsApp's own error code, when WhatsApp refused. */
+    readonly details: { whatsappCode?: number } = {},
   ) {
     super(message)
     this.name = 'AppError'

@@ -5,9 +5,12 @@ import { Outbox } from '../events/outbox.js'
 import { AuthRepository } from '../store/auth.repository.js'
 import type { Database } from '../store/database.js'
 import { EventsRepository } from '../store/events.repository.js'
+import { MessagesRepository } from '../store/messages.repository.js'
 import { UsersRepository } from '../store/users.repository.js'
 import { AuthService } from './auth.service.js'
 import { HealthService } from './health.service.js'
+import { MediaFetcher } from './media.js'
+import { MessagesService } from './messages.service.js'
 import { type SessionCounters, SessionsService } from './sessions.service.js'
 import { UsersService } from './users.service.js'
 
@@ -18,6 +21,8 @@ export interface Services {
   health: HealthService
   sessions: SessionsService
   outbox: Outbox
+  messages: MessagesService
+  media: MediaFetcher
 }
 
 export interface ServiceDeps {
@@ -33,6 +38,9 @@ export interface ServiceDeps {
   leaseMs?: number | undefined
   counters?: SessionCounters | undefined
   eventRetentionDays?: number | undefined
+  sendIntervalMs?: number | undefined
+  mediaMaxBytes?: number | undefined
+  mediaAllowHosts?: string[] | undefined
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -55,11 +63,23 @@ export function createServices(deps: ServiceDeps): Services {
       ...(deps.counters ? { counters: deps.counters } : {}),
     },
   )
+  const media = new MediaFetcher({ maxBytes: deps.mediaMaxBytes, allowHosts: deps.mediaAllowHosts })
+  const messages = new MessagesService(
+    database.db,
+    new MessagesRepository(database.db),
+    outbox,
+    sessions,
+    media,
+    deps.logger,
+    { sendIntervalMs: deps.sendIntervalMs },
+  )
   return {
     users,
     auth: new AuthService(deps.adminToken, users, deps.metricsToken),
     health: new HealthService(database),
     sessions,
     outbox,
+    messages,
+    media,
   }
 }

@@ -18,6 +18,17 @@ import { backoffMs, decideOnClose, type SessionState } from './session-policy.js
 import type { User, WhatsAppConfig } from './users.model.js'
 import type { UsersService } from './users.service.js'
 
+/** Engine events about messages go here (the messaging service), with the account they are for. */
+export interface InboundSink {
+  handle(
+    userId: string,
+    account: { jid: string; lid: string },
+    event: Extract<ConnectionEvent, { type: 'messages' | 'receipts' | 'identities' | 'presence' }>,
+  ): void
+  /** The engine's copy of a message this session sent or received (retries, poll votes). */
+  rawMessage(userId: string, id: string): Promise<string | undefined>
+}
+
 export interface RefreshResult {
   was: { connected: boolean; loggedIn: boolean }
   jid: string
@@ -94,6 +105,7 @@ export class SessionsService {
   private readonly watchdogMs: number
   /** Close handling still running (awaited at shutdown, before the database closes). */
   private readonly pending = new Set<Promise<void>>()
+  private inbound: InboundSink | undefined
   /** Event writes, chained so the outbox receives them in the order they happened. */
   private writing: Promise<void> = Promise.resolve()
 
@@ -108,6 +120,25 @@ export class SessionsService {
   ) {
     this.leaseMs = options.leaseMs ?? 30_000
     this.watchdogMs = options.watchdogMs ?? 90_000
+  }
+
+  /** Where message events go (set once, by the messaging service). */
+  setInbound(sink: InboundSink): void {
+    this.inbound = sink
+  }
+
+  /** The live connection of a logged-in session; refuses when the session is not connected. */
+  connection(userId: string): EngineConnection {
+    const s = this.sessions.get(userId)
+    if (s?.state !== 'connected' || !s.connection)
+      throw new AppError('SESSION_NOT_READY', `session is ${s?.state ?? 'disconnected'}, not connected`)
+    return s.connection
+  }
+
+  /** The account's own phone JID and LID (empty until known). */
+  account(userId: string): { jid: string; lid: string } {
+    const s = this.sessions.get(userId)
+    return { jid: s?.jid ?? '', lid: s?.lid ?? '' }
   }
 
   view(userId: string): SessionView {
@@ -286,6 +317,7 @@ export class SessionsService {
         ),
         network: this.options.network,
         client: clientProfile(user.settings.whatsappConfig),
+        getMessage: (id) => this.inbound?.rawMessage(s.userId, id) ?? Promise.resolve(undefined),
         proxy: user.secrets.proxy.enabled
           ? { url: user.secrets.proxy.url, bypass: user.secrets.proxy.bypass ?? [] }
           : undefined,
@@ -340,6 +372,12 @@ export class SessionsService {
           IsUnavailable: false,
           DecryptFailMode: event.reason,
         })
+        return
+      case 'messages':
+      case 'receipts':
+      case 'identities':
+      case 'presence':
+        this.inbound?.handle(s.userId, { jid: s.jid ?? '', lid: s.lid ?? '' }, event)
         return
       case 'close': {
         const handling = this.onClose(s, event.code, event.message).catch((err) =>

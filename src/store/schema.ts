@@ -1,5 +1,6 @@
 import type { AuthCredsTable, AuthKeysTable, SessionLeasesTable } from './auth.table.js'
 import type { EventsTable } from './events.table.js'
+import type { IdentitiesTable, MessagesTable } from './messages.table.js'
 import type { MetaTable } from './meta.table.js'
 import type { UsersTable } from './users.table.js'
 
@@ -11,4 +12,6 @@ export interface DB {
   auth_keys: AuthKeysTable
   session_leases: SessionLeasesTable
   events: EventsTable
+  messages: MessagesTable
+  identities: IdentitiesTable
 }

@@ -44,7 +44,8 @@ export function useApp(
     ctx.encryptionKey = randomBytes(32)
     ctx.app = await buildApp(
       { config: ctx.config, adminToken: ADMIN_TOKEN, encryptionKey: ctx.encryptionKey },
-      { logger: false },
+      // TEST_GATEWAY_LOG=warn (or debug…) shows the gateway's own log while debugging a test.
+      { logger: process.env.TEST_GATEWAY_LOG ? { level: process.env.TEST_GATEWAY_LOG } : false },
     )
     credentials = openDatabase(ctx.database.url)
     ctx.credentials = new AuthRepository(credentials.db)

@@ -16,6 +16,9 @@ export const ErrorBody = Type.Object(
     error: Type.String(),
     success: Type.Literal(false),
     request_id: Type.Optional(Type.String()),
+    whatsapp_code: Type.Optional(
+      Type.Integer({ description: 'WhatsApp’s own error code, when WhatsApp refused' }),
+    ),
   },
   { $id: 'WuzapiError', description: 'Error envelope' },
 )

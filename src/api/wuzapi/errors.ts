@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { classifyError } from '../../server/http-errors.js'
-import type { ErrorCode } from '../../services/errors.js'
+import { AppError, type ErrorCode } from '../../services/errors.js'
 
 /** Domain code → HTTP status for the wuzapi dialect. */
 export const STATUS_BY_CODE: Record<ErrorCode | 'INTERNAL', number> = {
@@ -20,6 +20,12 @@ export const STATUS_BY_CODE: Record<ErrorCode | 'INTERNAL', number> = {
   SESSION_LOCKED: 409,
   ALREADY_LOGGED_IN: 409,
   NOT_PAIRED: 400,
+  NOT_ON_WHATSAPP: 404,
+  WHATSAPP_REFUSED: 422,
+  MESSAGE_NOT_FOUND: 404,
+  UNSAFE_URL: 400,
+  MEDIA_UNAVAILABLE: 400,
+  HISTORY_DISABLED: 501,
   INTERNAL: 500,
 }
 
@@ -27,16 +33,22 @@ export const STATUS_BY_CODE: Record<ErrorCode | 'INTERNAL', number> = {
 export function wuzapiError(err: unknown, requestId: string) {
   const { code, message } = classifyError(err)
   const status = STATUS_BY_CODE[code]
+  const whatsappCode = err instanceof AppError ? err.details.whatsappCode : undefined
   const body =
-    status >= 500
+    status >= 500 && code === 'INTERNAL'
       ? { code: status, error: 'internal server error', success: false as const, request_id: requestId }
-      : { code: status, error: message, success: false as const }
+      : {
+          code: status,
+          error: message,
+          success: false as const,
+          ...(whatsappCode ? { whatsapp_code: whatsappCode } : {}),
+        }
   return { status, body }
 }
 
 export function wuzapiErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const { status, body } = wuzapiError(err, String(request.id))
-  if (status >= 500) request.log.error({ err }, 'request failed')
+  if (status >= 500 && status !== 501) request.log.error({ err }, 'request failed')
   else request.log.info({ code: body.error }, `request refused: ${status}`)
   return reply.status(status).send(body)
 }

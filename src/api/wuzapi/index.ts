@@ -4,6 +4,7 @@ import { keyNormalizer } from '../../server/normalize.js'
 import type { Services } from '../../services/index.js'
 import type { User } from '../../services/users.model.js'
 import { adminUsersRoutes } from './admin-users.routes.js'
+import { chatRoutes } from './chat.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
 import { eventsRoutes } from './events.routes.js'
 import { sessionRoutes } from './session.routes.js'
@@ -37,6 +38,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(userRoutes, { services })
     await user.register(sessionRoutes, { services })
     await user.register(eventsRoutes, { services })
+    await user.register(chatRoutes, { services })
   })
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import https from 'node:https'
 import makeWASocket, {
   ALL_WA_PATCH_NAMES,
@@ -5,8 +6,12 @@ import makeWASocket, {
   Browsers,
   BufferJSON,
   DEFAULT_CONNECTION_CONFIG,
+  decryptPollVote,
+  generateMessageIDV2,
+  jidNormalizedUser,
   proto,
   WA_CERT_DETAILS,
+  type WAMessage,
 } from 'baileys'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import { SocksProxyAgent } from 'socks-proxy-agent'
@@ -21,7 +26,10 @@ import type {
   RefreshReport,
   RefreshRequest,
 } from '../port.js'
+import { EngineRefusal } from '../port.js'
 import { storedAuthState } from './auth-state.js'
+import { toBaileysContent } from './content.js'
+import { deserialize, normalizeMessage, receiptFromUpdate } from './normalize.js'
 
 /** The Baileys adapter: the only module (with its siblings) that imports `baileys`. */
 export class BaileysEngine implements Engine {
@@ -65,6 +73,15 @@ export class BaileysEngine implements Engine {
       ...(options.client?.countryCode ? { countryCode: options.client.countryCode } : {}),
       markOnlineOnConnect: false,
       syncFullHistory: false,
+      // Initial bootstrap (contacts, LID mappings) and push names only: no recent or full history,
+      // which also spares a new login Baileys' 20 s wait for a history that may never come.
+      shouldSyncHistoryMessage: (m) =>
+        m.syncType !== proto.HistorySync.HistorySyncType.RECENT &&
+        m.syncType !== proto.HistorySync.HistorySyncType.FULL,
+      getMessage: async (key) => {
+        const raw = key.id ? await options.getMessage?.(key.id) : undefined
+        return raw ? deserialize(raw) : undefined
+      },
       ...(network.wsUrl ? { waWebSocketUrl: network.wsUrl } : {}),
       ...(proxied
         ? { agent: proxied.agent, fetchAgent: proxied.agent }
@@ -119,18 +136,144 @@ export class BaileysEngine implements Engine {
       const conflict = Array.isArray(node.content) && node.content.some((c) => c?.tag === 'conflict')
       onEvent({ type: 'stream-error', code: node.attrs?.code ?? (conflict ? 'conflict' : '') })
     })
-    socket.ev.on('messages.upsert', ({ messages }) => {
+    const me = () => ({ id: state.creds.me?.id ?? '', lid: state.creds.me?.lid })
+    /** Ids being sent through `send`: Baileys echoes them as upserts, which `send` reports itself. */
+    const outgoing = new Set<string>()
+    socket.ev.on('messages.upsert', ({ messages, type }) => {
+      const normalized = []
       for (const m of messages) {
-        if (m.messageStubType !== proto.WebMessageInfo.StubType.CIPHERTEXT) continue
+        if (m.key.fromMe && m.key.id && outgoing.delete(m.key.id)) continue
+        if (m.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT) {
+          onEvent({
+            type: 'undecryptable',
+            chat: m.key.remoteJid ?? '',
+            id: m.key.id ?? '',
+            sender: m.key.participant || m.key.remoteJid || '',
+            reason: m.messageStubParameters?.[0] ?? '',
+          })
+          continue
+        }
+        const message = normalizeMessage(m, type === 'notify', me())
+        if (message) normalized.push({ message, original: m })
+      }
+      if (normalized.length === 0) return
+      void Promise.all(
+        normalized.map(async ({ message, original }) =>
+          message.type === 'poll_vote' ? { ...message, votes: await pollVotes(original) } : message,
+        ),
+      ).then((list) => onEvent({ type: 'messages', messages: list }))
+    })
+    /** The options a poll vote chose, decrypted with the poll's secret (Baileys rc14 does not). */
+    const pollVotes = async (m: WAMessage): Promise<string[]> => {
+      const update = m.message?.pollUpdateMessage
+      const pollId = update?.pollCreationMessageKey?.id
+      const raw = pollId ? await options.getMessage?.(pollId) : undefined
+      if (!update?.vote || !raw) return []
+      const poll = deserialize(raw)
+      const secret = poll.messageContextInfo?.messageSecret
+      const creation = poll.pollCreationMessage ?? poll.pollCreationMessageV2 ?? poll.pollCreationMessageV3
+      if (!secret || !creation) return []
+      const pollKey = update.pollCreationMessageKey
+      const extras = m.key as typeof m.key & { participantAlt?: string; remoteJidAlt?: string }
+      const given = m.key.fromMe
+        ? [me().id, me().lid]
+        : [m.key.participant || m.key.remoteJid, extras.participantAlt || extras.remoteJidAlt]
+      const mapping = socket.signalRepository.lidMapping
+      const other = await Promise.all(
+        given.map(async (j) =>
+          !j ? undefined : j.endsWith('@lid') ? mapping.getPNForLID(j) : mapping.getLIDForPN(j),
+        ),
+      ).catch(() => [])
+      const unique = (list: (string | null | undefined)[]) => [
+        ...new Set(list.filter((j): j is string => Boolean(j)).map((j) => jidNormalizedUser(j))),
+      ]
+      // Which address (PN or LID) each side used in the HMAC input is not known: try them all.
+      const voters = unique([...given, ...other])
+      const creators = unique([
+        ...(pollKey?.fromMe ? [] : [pollKey?.participant, pollKey?.remoteJid]),
+        me().id,
+        me().lid,
+      ])
+      for (const v of voters) {
+        for (const c of creators) {
+          try {
+            const { selectedOptions } = decryptPollVote(update.vote, {
+              pollCreatorJid: c,
+              pollMsgId: pollId!,
+              pollEncKey: secret,
+              voterJid: v,
+            })
+            const names = new Map(
+              (creation.options ?? []).map((o) => [
+                createHash('sha256')
+                  .update(o.optionName ?? '')
+                  .digest('hex'),
+                o.optionName ?? '',
+              ]),
+            )
+            return selectedOptions.map((h) => names.get(Buffer.from(h).toString('hex')) ?? '')
+          } catch {
+            // The HMAC input depends on which address (PN or LID) each side used: try the next.
+          }
+        }
+      }
+      return []
+    }
+    socket.ev.on('messages.update', (updates) => {
+      const receipts = updates.map(receiptFromUpdate).filter((r) => r !== undefined)
+      if (receipts.length > 0) onEvent({ type: 'receipts', receipts })
+    })
+    socket.ev.on('message-receipt.update', (updates) => {
+      const receipts = updates.flatMap(({ key, receipt }) =>
+        key.id && key.remoteJid && receipt.userJid
+          ? [
+              {
+                ids: [key.id],
+                chat: jidNormalizedUser(key.remoteJid),
+                by: jidNormalizedUser(receipt.userJid),
+                status: receipt.readTimestamp ? ('read' as const) : ('delivered' as const),
+                timestamp: Number(receipt.readTimestamp ?? receipt.receiptTimestamp ?? 0),
+              },
+            ]
+          : [],
+      )
+      if (receipts.length > 0) onEvent({ type: 'receipts', receipts })
+    })
+    socket.ev.on('lid-mapping.update', (mapping) => {
+      onEvent({
+        type: 'identities',
+        pairs: [{ lid: jidNormalizedUser(mapping.lid), pn: jidNormalizedUser(mapping.pn) }],
+      })
+    })
+    socket.ev.on('presence.update', ({ id, presences }) => {
+      for (const [who, p] of Object.entries(presences)) {
         onEvent({
-          type: 'undecryptable',
-          chat: m.key.remoteJid ?? '',
-          id: m.key.id ?? '',
-          sender: m.key.participant || m.key.remoteJid || '',
-          reason: m.messageStubParameters?.[0] ?? '',
+          type: 'presence',
+          chat: jidNormalizedUser(id),
+          who: jidNormalizedUser(who),
+          state: p.lastKnownPresence,
+          lastSeen: p.lastSeen ?? undefined,
         })
       }
     })
+    // The server's ack for each message we send: a refusal carries WhatsApp's error code.
+    const acks = new Map<string, (error: number | undefined) => void>()
+    socket.ws.on('CB:ack,class:message', (node: { attrs: Record<string, string> }) => {
+      const waiter = acks.get(node.attrs.id ?? '')
+      if (waiter) waiter(node.attrs.error ? Number(node.attrs.error) : undefined)
+    })
+    const serverAck = (id: string, timeoutMs: number) =>
+      new Promise<number | undefined>((resolve) => {
+        const timer = setTimeout(() => {
+          acks.delete(id)
+          resolve(undefined)
+        }, timeoutMs)
+        acks.set(id, (error) => {
+          clearTimeout(timer)
+          acks.delete(id)
+          resolve(error)
+        })
+      })
     return {
       requestPairingCode: (phone) => socket.requestPairingCode(phone),
       logout: async () => {
@@ -158,6 +301,45 @@ export class BaileysEngine implements Engine {
         }
       },
       refresh: (what) => refresh(socket, what),
+      send: async (to, content, sendOptions) => {
+        const id = sendOptions.id ?? generateMessageIDV2(socket.user?.id)
+        outgoing.add(id)
+        setTimeout(() => outgoing.delete(id), 60_000).unref()
+        const ack = serverAck(id, 15_000)
+        const sent = await socket.sendMessage(to, toBaileysContent(content, sendOptions), {
+          messageId: id,
+          ...(sendOptions.ephemeralSeconds ? { ephemeralExpiration: sendOptions.ephemeralSeconds } : {}),
+        })
+        const error = await ack
+        if (error !== undefined) throw new EngineRefusal(error, `WhatsApp refused the message (${error})`)
+        const message = sent ? normalizeMessage(sent, true, me()) : undefined
+        if (!message) throw new Error('the engine produced no message')
+        return message
+      },
+      checkNumbers: async (phones) => {
+        const found = (await socket.onWhatsApp(...phones)) ?? []
+        return phones.map((phone) => {
+          const hit = found.find((r) => r.jid.startsWith(`${phone}@`)) as
+            | { jid: string; exists: boolean; lid?: unknown }
+            | undefined
+          return {
+            query: phone,
+            exists: Boolean(hit?.exists),
+            jid: hit?.jid ?? `${phone}@s.whatsapp.net`,
+            lid: typeof hit?.lid === 'string' && hit.lid ? jidNormalizedUser(hit.lid) : undefined,
+          }
+        })
+      },
+      markRead: (refs) =>
+        socket.readMessages(
+          refs.map((r) => ({
+            remoteJid: r.chat,
+            id: r.id,
+            fromMe: r.fromMe,
+            ...(r.participant ? { participant: r.participant } : {}),
+          })),
+        ),
+      sendPresence: (presence, to) => socket.sendPresenceUpdate(presence, to),
     }
   }
 }

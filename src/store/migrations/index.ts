@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as m0001 from './0001-users.js'
 import * as m0002 from './0002-sessions.js'
 import * as m0003 from './0003-events.js'
+import * as m0004 from './0004-messages.js'
 
 /** Every migration, in order. Names sort; a migration, once released, never changes. */
 export const migrations: Record<string, Migration> = {
   '0001-users': m0001,
   '0002-sessions': m0002,
   '0003-events': m0003,
+  '0004-messages': m0004,
 }

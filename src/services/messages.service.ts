@@ -1,0 +1,519 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { NormalizedMessage, OutboundContent, Receipt } from '../engine/messages.js'
+import type { ConnectionEvent } from '../engine/port.js'
+import { EngineRefusal } from '../engine/port.js'
+import type { NewEvent } from '../events/event.js'
+import { messageEvent, messageUpdateEvent, presenceEvent, receiptEvent } from '../events/message-events.js'
+import type { Outbox } from '../events/outbox.js'
+import type { MessagesRepository } from '../store/messages.repository.js'
+import type { DB } from '../store/schema.js'
+import { AppError } from './errors.js'
+import type { MediaFetcher } from './media.js'
+import { messageToRow, rowToMessage, type StoredMessage } from './messages.model.js'
+import type { InboundSink, SessionsService } from './sessions.service.js'
+
+type MediaContent = Extract<OutboundContent, { data: Buffer }>
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** Content as a client gives it: media as a data URL, base64 or URL still to be fetched. */
+export type ContentRequest =
+  | Exclude<OutboundContent, MediaContent>
+  | (DistributiveOmit<MediaContent, 'data' | 'mimetype'> & { source: string; mimetype?: string | undefined })
+
+export interface SendRequest {
+  /** Phone number (digits, `+` and spaces allowed) or a JID (user, LID, group, newsletter). */
+  to: string
+  content: ContentRequest
+  id?: string | undefined
+  quoted?: { id: string; participant?: string | undefined; text?: string | undefined } | undefined
+  mentions?: string[] | undefined
+  mentionAll?: boolean | undefined
+  forwarded?: boolean | undefined
+  ephemeralSeconds?: number | undefined
+  /** Milliseconds of typing (or recording, for audio) shown before sending. */
+  presenceMs?: number | undefined
+  /** Check the number is on WhatsApp first (refuses with 404 when it is not). */
+  numberCheck?: boolean | undefined
+}
+
+export interface SendResult {
+  id: string
+  timestamp: number
+  /** The recipient's phone JID and LID ('' when unknown). */
+  jid: string
+  lid: string
+  /** True when this Id had been sent before: nothing was sent again. */
+  repeated: boolean
+}
+
+type InboundEvent = Parameters<InboundSink['handle']>[2]
+type Account = { jid: string; lid: string }
+
+const PHONE = /^\+?[\d\s().-]{7,22}$/
+const JID = /^[\w.:-]+@(s\.whatsapp\.net|lid|g\.us|newsletter|broadcast)$/
+
+/**
+ * Every message in and out: stored once (the id is the key), reported through the outbox in the
+ * same transaction, sent in order per session, with the LID ↔ phone identity of everyone seen.
+ */
+export class MessagesService implements InboundSink {
+  private readonly inbound = new Map<string, Promise<void>>()
+  private readonly sending = new Map<string, Promise<unknown>>()
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly repo: MessagesRepository,
+    private readonly outbox: Outbox,
+    private readonly sessions: SessionsService,
+    private readonly media: MediaFetcher,
+    private readonly log: Logger,
+    private readonly options: { sendIntervalMs?: number } = {},
+  ) {
+    sessions.setInbound(this)
+  }
+
+  // ── outbound ────────────────────────────────────────────────────────────────────────────────
+
+  async send(userId: string, request: SendRequest): Promise<SendResult> {
+    const target = parseRecipient(request.to)
+    const repeated = request.id ? await this.sentBefore(userId, request.id) : undefined
+    if (repeated) return repeated
+    this.sessions.connection(userId)
+    const content = await this.materialize(request.content)
+    return this.queue(userId, async () => {
+      const again = request.id ? await this.sentBefore(userId, request.id) : undefined
+      if (again) return again
+      const connection = this.sessions.connection(userId)
+      let to = target
+      let lid = ''
+      if (target.endsWith('@s.whatsapp.net')) {
+        if (request.numberCheck) {
+          const [check] = await connection.checkNumbers([target.split('@')[0]!])
+          if (!check?.exists)
+            throw new AppError('NOT_ON_WHATSAPP', `${target.split('@')[0]} is not on WhatsApp`)
+          if (check.lid) await this.learn(userId, [{ lid: check.lid, pn: target }])
+        }
+        lid = (await this.repo.lidForPn(userId, target)) ?? ''
+        // A phone number whose LID is known is addressed by its LID, as WhatsApp now does.
+        if (lid) to = lid
+      } else if (target.endsWith('@lid')) {
+        lid = target
+      }
+      if (request.presenceMs && request.presenceMs > 0) {
+        await connection.sendPresence(content.kind === 'audio' ? 'recording' : 'composing', to)
+        await sleep(Math.min(request.presenceMs, 30_000))
+        await connection.sendPresence('paused', to).catch(() => undefined)
+      }
+      const quoted = request.quoted ? await this.quoteOf(userId, request.quoted, target) : undefined
+      let sent: NormalizedMessage
+      try {
+        sent = await connection.send(to, content, {
+          id: request.id,
+          quoted,
+          mentions: request.mentions,
+          mentionAll: request.mentionAll,
+          forwarded: request.forwarded,
+          ephemeralSeconds: request.ephemeralSeconds,
+        })
+      } catch (err) {
+        if (err instanceof EngineRefusal)
+          throw new AppError('WHATSAPP_REFUSED', `WhatsApp refused the message (code ${err.code})`, {
+            whatsappCode: err.code,
+          })
+        throw err
+      }
+      const account = this.sessions.account(userId)
+      if (sent.targetId) {
+        // Our own reaction, edit or delete changes the stored message it points at.
+        await this.applyToTarget(userId, sent, bare(account.jid), [])
+        return {
+          id: sent.id,
+          timestamp: sent.timestamp,
+          jid: target.endsWith('@lid') ? '' : target,
+          lid,
+          repeated: false,
+        }
+      }
+      const pn = target.endsWith('@lid') ? ((await this.repo.pnForLid(userId, target)) ?? '') : target
+      const stored = await this.toStored(userId, sent, account, { fromApi: true, status: 'sent' })
+      stored.chat = pn.endsWith('@s.whatsapp.net') ? pn : stored.chat
+      stored.chatPn = pn.endsWith('@s.whatsapp.net') ? pn : stored.chatPn
+      stored.chatLid = lid || stored.chatLid
+      await this.store(userId, stored, sent.raw, [])
+      return {
+        id: sent.id,
+        timestamp: sent.timestamp,
+        jid: stored.chatPn,
+        lid: stored.chatLid,
+        repeated: false,
+      }
+    })
+  }
+
+  /** Media given as a data URL, base64 or URL → checked bytes and MIME type. */
+  private async materialize(content: ContentRequest): Promise<OutboundContent> {
+    if (!('source' in content)) return content
+    const { source, mimetype, ...rest } = content
+    const fetched = await this.media.resolve(source, content.kind, mimetype)
+    return { ...rest, data: fetched.data, mimetype: fetched.mimetype } as OutboundContent
+  }
+
+  private async sentBefore(userId: string, id: string): Promise<SendResult | undefined> {
+    const row = await this.repo.find(userId, id)
+    if (row?.from_me !== 1) return undefined
+    const m = rowToMessage(row)
+    return { id: m.id, timestamp: m.timestamp, jid: m.chatPn, lid: m.chatLid, repeated: true }
+  }
+
+  /** The quoted message as WhatsApp needs it: its sender, and its text for the preview. */
+  private async quoteOf(userId: string, quoted: NonNullable<SendRequest['quoted']>, chat: string) {
+    const row = await this.repo.find(userId, quoted.id)
+    const m = row ? rowToMessage(row) : undefined
+    const participant =
+      quoted.participant ||
+      (m
+        ? m.fromMe
+          ? this.sessions.account(userId).jid.replace(/:\d+@/, '@')
+          : m.senderPn || m.senderLid
+        : chat)
+    return { id: quoted.id, participant, text: quoted.text ?? m?.text }
+  }
+
+  /** Runs sends one after another per session, at least `sendIntervalMs` apart. */
+  private queue<T>(userId: string, run: () => Promise<T>): Promise<T> {
+    const previous = this.sending.get(userId) ?? Promise.resolve()
+    const interval = this.options.sendIntervalMs ?? 0
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        try {
+          return await run()
+        } finally {
+          if (interval > 0) await sleep(interval)
+        }
+      })
+    this.sending.set(userId, next)
+    void next
+      .finally(() => this.sending.get(userId) === next && this.sending.delete(userId))
+      .catch(() => undefined)
+    return next
+  }
+
+  /**
+   * The message `id` in `chat` as a reference: from the store when known, else from what the
+   * caller says (`fromMe`, the `participant` who wrote it in a group).
+   */
+  async refOf(
+    userId: string,
+    chat: string,
+    id: string,
+    hint: { fromMe?: boolean; participant?: string } = {},
+  ) {
+    const jid = parseRecipient(chat)
+    const row = await this.repo.find(userId, id)
+    const m = row ? rowToMessage(row) : undefined
+    const fromMe = m?.fromMe ?? hint.fromMe ?? false
+    const participant = jid.endsWith('@g.us')
+      ? hint.participant || (m && !m.fromMe ? m.senderLid || m.senderPn : undefined)
+      : undefined
+    const to = m?.chatLid && jid.endsWith('@s.whatsapp.net') ? m.chatLid : m ? m.chat : jid
+    return { id, chat: jid.endsWith('@g.us') ? jid : to, fromMe, participant: participant || undefined }
+  }
+
+  async markRead(userId: string, chat: string, ids: string[], sender?: string): Promise<void> {
+    const connection = this.sessions.connection(userId)
+    const refs = await Promise.all(
+      ids.map((id) =>
+        this.refOf(userId, chat, id, { participant: sender ? parseRecipient(sender) : undefined }),
+      ),
+    )
+    await connection.markRead(refs.map((r) => ({ ...r, fromMe: false })))
+  }
+
+  async chatPresence(userId: string, to: string, state: 'composing' | 'paused' | 'recording'): Promise<void> {
+    const jid = parseRecipient(to)
+    const lid = jid.endsWith('@s.whatsapp.net') ? await this.repo.lidForPn(userId, jid) : undefined
+    await this.sessions.connection(userId).sendPresence(state, lid ?? jid)
+  }
+
+  // ── inbound ─────────────────────────────────────────────────────────────────────────────────
+
+  handle(userId: string, account: Account, event: InboundEvent): void {
+    const previous = this.inbound.get(userId) ?? Promise.resolve()
+    const next = previous
+      .then(() => this.apply(userId, account, event))
+      .catch((err) => this.log.error({ err, userId, type: event.type }, 'storing an inbound event failed'))
+    this.inbound.set(userId, next)
+  }
+
+  /** Resolves once every inbound event handed over so far for the user is stored. */
+  async settled(userId: string): Promise<void> {
+    await this.inbound.get(userId)
+  }
+
+  /** Waits for every queued send and inbound write (shutdown, before the database closes). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inbound.values(), ...this.sending.values()])
+  }
+
+  async rawMessage(userId: string, id: string): Promise<string | undefined> {
+    return (await this.repo.find(userId, id))?.raw ?? undefined
+  }
+
+  private async apply(userId: string, account: Account, event: InboundEvent): Promise<void> {
+    switch (event.type) {
+      case 'identities':
+        return this.learn(userId, event.pairs)
+      case 'messages':
+        for (const message of event.messages) await this.ingest(userId, account, message)
+        return
+      case 'receipts':
+        for (const receipt of event.receipts) await this.receipt(userId, account, receipt)
+        return
+      case 'presence': {
+        const who = await this.phoneOf(userId, event.who)
+        const chat = await this.phoneOf(userId, event.chat)
+        await this.outbox.append([presenceEvent(userId, account, { ...event, who, chat })])
+        return
+      }
+    }
+  }
+
+  private async ingest(userId: string, account: Account, message: NormalizedMessage) {
+    const pairs = [pair(message.chat, message.chatAlt), pair(message.sender, message.senderAlt)].filter(
+      (p) => p !== undefined,
+    )
+    await this.learn(userId, pairs)
+    const stored = await this.toStored(userId, message, account, {
+      fromApi: false,
+      status: message.fromMe ? 'sent' : 'received',
+    })
+    const events: NewEvent[] = [
+      messageEvent(userId, stored, account, message.targetId ? { targetId: message.targetId } : {}),
+    ]
+    if (message.targetId) {
+      const by = stored.senderPn || stored.senderLid
+      const change = (data: object) =>
+        messageUpdateEvent(userId, account, {
+          kind: message.type,
+          targetId: message.targetId!,
+          chat: stored.chatPn || stored.chat,
+          by,
+          sourceId: message.id,
+          data,
+        })
+      if (message.type === 'reaction') events.push(change({ Reaction: message.reaction ?? '' }))
+      if (message.type === 'edit') events.push(change({ Text: message.text }))
+      if (message.type === 'revoke') events.push(change({}))
+      if (message.type === 'poll_vote') events.push(change({ Votes: message.votes ?? [] }))
+      await this.applyToTarget(userId, message, by, events)
+      return
+    }
+    await this.store(userId, stored, message.raw, events)
+  }
+
+  /** Edits, revokes, reactions and votes change the message they point at (when it is stored). */
+  private async applyToTarget(userId: string, message: NormalizedMessage, by: string, events: NewEvent[]) {
+    await this.db.transaction().execute(async (tx) => {
+      const row = await this.repo.find(userId, message.targetId!, tx)
+      if (row) {
+        const target = rowToMessage(row)
+        const at = new Date().toISOString()
+        if (message.type === 'edit')
+          await this.repo.update(
+            userId,
+            target.id,
+            { text: message.text, edited_at: message.timestamp, updated_at: at },
+            tx,
+          )
+        if (message.type === 'revoke')
+          await this.repo.update(userId, target.id, { revoked_at: message.timestamp, updated_at: at }, tx)
+        if (message.type === 'reaction') {
+          const reactions = { ...target.reactions }
+          if (message.reaction) reactions[by] = message.reaction
+          else delete reactions[by]
+          await this.repo.update(
+            userId,
+            target.id,
+            { reactions: JSON.stringify(reactions), updated_at: at },
+            tx,
+          )
+        }
+        if (message.type === 'poll_vote') {
+          const votes = { ...target.votes, [by]: message.votes ?? [] }
+          await this.repo.update(userId, target.id, { votes: JSON.stringify(votes), updated_at: at }, tx)
+        }
+      }
+      await this.outbox.append(events, tx)
+    })
+    this.outbox.notify()
+  }
+
+  private async receipt(userId: string, account: Account, receipt: Receipt) {
+    const chat = await this.phoneOf(userId, receipt.chat)
+    const by = await this.phoneOf(userId, receipt.by)
+    const events: NewEvent[] = []
+    await this.db.transaction().execute(async (tx) => {
+      for (const id of receipt.ids) {
+        const row = await this.repo.find(userId, id, tx)
+        if (!row) continue
+        if (receipt.status !== 'failed' && rank(receipt.status) <= rank(row.status)) continue
+        await this.repo.update(
+          userId,
+          id,
+          { status: receipt.status, error_code: receipt.code ?? null, updated_at: new Date().toISOString() },
+          tx,
+        )
+        events.push(
+          messageUpdateEvent(userId, account, {
+            kind: 'status',
+            targetId: id,
+            chat,
+            by,
+            sourceId: receipt.status,
+            data: { Status: receipt.status, ...(receipt.code ? { Code: receipt.code } : {}) },
+          }),
+        )
+      }
+      if (receipt.status !== 'sent') events.push(receiptEvent(userId, account, receipt, chat, by))
+      await this.outbox.append(events, tx)
+    })
+    this.outbox.notify()
+  }
+
+  /** Stores a new message with its events, or (a duplicate) does nothing at all. */
+  private async store(userId: string, m: StoredMessage, raw: string, events: NewEvent[]) {
+    const at = new Date().toISOString()
+    await this.db.transaction().execute(async (tx) => {
+      if (await this.repo.insert(messageToRow(userId, m, raw, at), tx)) await this.outbox.append(events, tx)
+    })
+    this.outbox.notify()
+  }
+
+  private async toStored(
+    userId: string,
+    m: NormalizedMessage,
+    account: Account,
+    how: { fromApi: boolean; status: StoredMessage['status'] },
+  ): Promise<StoredMessage> {
+    const chat = await this.both(userId, m.chat, m.chatAlt)
+    const sender = m.fromMe
+      ? { pn: bare(account.jid), lid: bare(account.lid) }
+      : await this.both(userId, m.sender, m.senderAlt)
+    return {
+      id: m.id,
+      chat: chat.pn || m.chat,
+      chatPn: chat.pn,
+      chatLid: chat.lid,
+      senderPn: sender.pn,
+      senderLid: sender.lid,
+      fromMe: m.fromMe,
+      fromApi: how.fromApi,
+      pushName: m.pushName,
+      type: m.type,
+      text: m.text,
+      media: m.media,
+      quotedId: m.quotedId ?? '',
+      timestamp: m.timestamp,
+      status: how.status,
+      errorCode: undefined,
+      editedAt: undefined,
+      revokedAt: undefined,
+      reactions: {},
+      votes: {},
+      content: m.content,
+    }
+  }
+
+  /** A JID and its alternate → the phone JID and LID, completed from the identity table. */
+  private async both(
+    userId: string,
+    jid: string,
+    alt: string | undefined,
+  ): Promise<{ pn: string; lid: string }> {
+    if (jid.endsWith('@g.us') || jid.endsWith('@newsletter') || jid.endsWith('@broadcast'))
+      return { pn: '', lid: '' }
+    let pn = jid.endsWith('@s.whatsapp.net') ? jid : alt?.endsWith('@s.whatsapp.net') ? alt : ''
+    let lid = jid.endsWith('@lid') ? jid : alt?.endsWith('@lid') ? alt : ''
+    if (!pn && lid) pn = (await this.repo.pnForLid(userId, lid)) ?? ''
+    if (!lid && pn) lid = (await this.repo.lidForPn(userId, pn)) ?? ''
+    return { pn, lid }
+  }
+
+  private async phoneOf(userId: string, jid: string): Promise<string> {
+    return jid.endsWith('@lid') ? ((await this.repo.pnForLid(userId, jid)) ?? jid) : jid
+  }
+
+  /** Stores LID ↔ phone pairs; earlier messages that lacked one side get it. */
+  private async learn(userId: string, pairs: { lid: string; pn: string }[]) {
+    const fresh: { lid: string; pn: string }[] = []
+    const unique = new Map(pairs.map((p) => [p.lid, p]))
+    for (const p of unique.values()) if ((await this.repo.pnForLid(userId, p.lid)) !== p.pn) fresh.push(p)
+    if (fresh.length === 0) return
+    await this.repo.saveIdentities(userId, fresh, new Date().toISOString())
+    for (const p of fresh) await this.repo.linkIdentity(userId, p.lid, p.pn)
+  }
+
+  // ── reading ─────────────────────────────────────────────────────────────────────────────────
+
+  /** A chat's messages, newest first; `before` is the id of the oldest message already seen. */
+  async history(
+    user: { id: string; history: number },
+    chat: string,
+    limit: number,
+    before?: string,
+  ): Promise<StoredMessage[]> {
+    if (user.history <= 0)
+      throw new AppError('HISTORY_DISABLED', 'message history is disabled for this user (set its history)')
+    const userId = user.id
+    const jid = parseRecipient(chat)
+    const chats = [jid]
+    if (jid.endsWith('@s.whatsapp.net')) {
+      const lid = await this.repo.lidForPn(userId, jid)
+      if (lid) chats.push(lid)
+    } else if (jid.endsWith('@lid')) {
+      const pn = await this.repo.pnForLid(userId, jid)
+      if (pn) chats.push(pn)
+    }
+    let cursor: { timestamp: number; createdAt: string } | undefined
+    if (before) {
+      const row = await this.repo.find(userId, before)
+      if (!row) throw new AppError('MESSAGE_NOT_FOUND', `no message ${before}`)
+      cursor = { timestamp: Number(row.timestamp), createdAt: row.created_at }
+    }
+    return (await this.repo.history(userId, chats, limit, cursor)).map(rowToMessage)
+  }
+
+  async find(userId: string, id: string): Promise<StoredMessage> {
+    const row = await this.repo.find(userId, id)
+    if (!row) throw new AppError('MESSAGE_NOT_FOUND', `no message ${id}`)
+    return rowToMessage(row)
+  }
+}
+
+const bare = (jid: string) => jid.replace(/:\d+@/, '@')
+
+function pair(jid: string, alt: string | undefined): { lid: string; pn: string } | undefined {
+  if (!alt) return undefined
+  if (jid.endsWith('@lid') && alt.endsWith('@s.whatsapp.net')) return { lid: jid, pn: alt }
+  if (jid.endsWith('@s.whatsapp.net') && alt.endsWith('@lid')) return { lid: alt, pn: jid }
+  return undefined
+}
+
+const ORDER = ['received', 'sent', 'delivered', 'read', 'played']
+const rank = (status: string) => ORDER.indexOf(status)
+
+/** Phone (digits, with `+`, spaces, dots or dashes) or JID → a JID; refuses anything else. */
+export function parseRecipient(input: string): string {
+  const text = input.trim()
+  if (JID.test(text)) return text.replace(/:\d+@/, '@')
+  if (PHONE.test(text)) {
+    const digits = text.replace(/\D/g, '')
+    if (digits.length >= 7 && digits.length <= 15) return `${digits}@s.whatsapp.net`
+  }
+  throw new AppError('VALIDATION', `invalid phone or JID: ${input}`)
+}
+
+export type { ConnectionEvent }

@@ -1,0 +1,132 @@
+import type { Kysely } from 'kysely'
+import type { MessageRow, MessageRowUpdate, NewMessageRow } from './messages.table.js'
+import type { DB } from './schema.js'
+
+/** Plain Kysely over `messages` and `identities`; every write takes an optional transaction. */
+export class MessagesRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  find(userId: string, id: string, db: Kysely<DB> = this.db): Promise<MessageRow | undefined> {
+    return db
+      .selectFrom('messages')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+  }
+
+  /** Inserts the row unless the id is known; true when it was new. */
+  async insert(row: NewMessageRow, db: Kysely<DB> = this.db): Promise<boolean> {
+    const result = await db
+      .insertInto('messages')
+      .values(row)
+      .onConflict((oc) => oc.columns(['user_id', 'id']).doNothing())
+      .executeTakeFirst()
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
+  }
+
+  async update(userId: string, id: string, change: MessageRowUpdate, db: Kysely<DB> = this.db) {
+    await db.updateTable('messages').set(change).where('user_id', '=', userId).where('id', '=', id).execute()
+  }
+
+  /** A chat's messages, newest first (by WhatsApp time, then arrival), older than `before`. */
+  history(
+    userId: string,
+    chats: string[],
+    limit: number,
+    before?: { timestamp: number; createdAt: string },
+  ): Promise<MessageRow[]> {
+    let q = this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('chat', 'in', chats)
+    if (before) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('timestamp', '<', before.timestamp),
+          eb.and([eb('timestamp', '=', before.timestamp), eb('created_at', '<', before.createdAt)]),
+        ]),
+      )
+    }
+    return q.orderBy('timestamp', 'desc').orderBy('created_at', 'desc').limit(limit).execute()
+  }
+
+  async saveIdentities(userId: string, pairs: { lid: string; pn: string }[], at: string) {
+    if (pairs.length === 0) return
+    await this.db
+      .insertInto('identities')
+      .values(pairs.map((p) => ({ user_id: userId, lid: p.lid, pn: p.pn, updated_at: at })))
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'lid']).doUpdateSet((eb) => ({
+          pn: eb.ref('excluded.pn'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute()
+  }
+
+  async pnForLid(userId: string, lid: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('identities')
+      .select('pn')
+      .where('user_id', '=', userId)
+      .where('lid', '=', lid)
+      .executeTakeFirst()
+    return row?.pn
+  }
+
+  async lidForPn(userId: string, pn: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('identities')
+      .select('lid')
+      .where('user_id', '=', userId)
+      .where('pn', '=', pn)
+      .orderBy('updated_at', 'desc')
+      .executeTakeFirst()
+    return row?.lid
+  }
+
+  identities(userId: string, limit: number, offset: number) {
+    return this.db
+      .selectFrom('identities')
+      .select(['lid', 'pn', 'updated_at'])
+      .where('user_id', '=', userId)
+      .orderBy('updated_at', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute()
+  }
+
+  /** Fills the missing phone or LID of earlier messages once a mapping is learned. */
+  async linkIdentity(userId: string, lid: string, pn: string, db: Kysely<DB> = this.db) {
+    await db
+      .updateTable('messages')
+      .set({ chat_pn: pn })
+      .where('user_id', '=', userId)
+      .where('chat_lid', '=', lid)
+      .where('chat_pn', '=', '')
+      .execute()
+    await db
+      .updateTable('messages')
+      .set({ chat_lid: lid })
+      .where('user_id', '=', userId)
+      .where('chat_pn', '=', pn)
+      .where('chat_lid', '=', '')
+      .execute()
+    await db
+      .updateTable('messages')
+      .set({ sender_pn: pn })
+      .where('user_id', '=', userId)
+      .where('sender_lid', '=', lid)
+      .where('sender_pn', '=', '')
+      .execute()
+    await db
+      .updateTable('messages')
+      .set({ sender_lid: lid })
+      .where('user_id', '=', userId)
+      .where('sender_pn', '=', pn)
+      .where('sender_lid', '=', '')
+      .execute()
+  }
+}

@@ -1,0 +1,47 @@
+import type { Insertable, Selectable, Updateable } from 'kysely'
+
+export interface MessagesTable {
+  user_id: string
+  id: string
+  /** The chat as WhatsApp addressed it (phone JID preferred when known). */
+  chat: string
+  chat_pn: string
+  chat_lid: string
+  sender_pn: string
+  sender_lid: string
+  from_me: number
+  from_api: number
+  push_name: string
+  type: string
+  text: string
+  /** JSON: mimetype, fileName, fileLength, sha256… and what downloading it needs. */
+  media: string | null
+  quoted_id: string
+  /** Unix seconds (pg returns bigint as text). */
+  timestamp: number | string
+  status: string
+  error_code: number | null
+  edited_at: number | string | null
+  revoked_at: number | string | null
+  /** JSON: sender → emoji. */
+  reactions: string
+  /** JSON: voter → selected option names. */
+  votes: string
+  /** JSON: the message as the engine renders it (WhatsApp's proto as JSON). */
+  content: string
+  /** The engine's own serialisation, for retries (getMessage). */
+  raw: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface IdentitiesTable {
+  user_id: string
+  lid: string
+  pn: string
+  updated_at: string
+}
+
+export type MessageRow = Selectable<MessagesTable>
+export type NewMessageRow = Insertable<MessagesTable>
+export type MessageRowUpdate = Updateable<MessagesTable>

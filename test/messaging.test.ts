@@ -1,0 +1,395 @@
+import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { after, before, describe, it } from 'node:test'
+import { eventually } from '../src/testnet/harness.js'
+import { createUser, useApp } from './helpers/app.js'
+import { DIALECTS } from './helpers/databases.js'
+import { useNetwork } from './helpers/testnet.js'
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==',
+  'base64',
+)
+/** An Ogg page header followed by filler: enough for the MIME sniffing. */
+const OGG = Buffer.concat([Buffer.from('OggS\0\x02', 'latin1'), Buffer.alloc(200, 7)])
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: messaging against the test network`, () => {
+    const network = useNetwork()
+    // A local file server that media URLs may use (allowed by name; every other private host is refused).
+    let files: http.Server
+    let filesUrl = ''
+    before(async () => {
+      files = http.createServer((req, res) => {
+        if (req.url === '/px.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(PNG)
+        res.writeHead(404).end()
+      })
+      await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
+      filesUrl = `http://localhost:${(files.address() as AddressInfo).port}`
+    })
+    after(() => files?.close())
+    const t = useApp(dialect, () => ({
+      ZAPWIRE_TESTNET: network.net.running.info.controlUrl,
+      ZAPWIRE_MEDIA_ALLOW_HOSTS: 'localhost',
+    }))
+    const base = dialect === 'sqlite' ? '55219910' : '55219920'
+    const me = `${base}0001`
+    const echo = `${base}0002`
+    const alice = `${base}0003`
+    let token = ''
+    const post = (url: string, payload: object) =>
+      t.app.inject({ method: 'POST', url, headers: { token }, payload })
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { token } })
+    const events = async (type: string) =>
+      (await get(`/events?type=${type}&limit=1000`)).json().data.events as {
+        id: string
+        data: Record<string, unknown> & { Info: Record<string, unknown> }
+      }[]
+
+    before(async () => {
+      await network.net.contact(echo, 'Echo', true)
+      await network.net.contact(alice, 'Alice')
+      const user = await createUser(t, { name: 'shop', history: 100 })
+      token = user.token
+      network.net.network.accounts.create(me, 'Shop')
+      assert.equal((await post('/session/connect', { Immediate: false })).statusCode, 200)
+      const qr = (await get('/session/status')).json().data.qrcode_text
+      network.net.network.link(me, qr)
+      await eventually(
+        'logged in',
+        async () => (await get('/session/status')).json().data.LoggedIn || undefined,
+        30_000,
+      )
+    })
+
+    it('sends a text, stores it, and the echo contact’s reply arrives as a Message event with phone and LID', async () => {
+      const res = await post('/chat/send/text', { Phone: echo, Body: 'hello echo' })
+      assert.equal(res.statusCode, 200, res.body)
+      const sent = res.json().data
+      assert.equal(sent.Details, 'Sent')
+      assert.match(sent.Id, /^[0-9A-F]{10,}$/)
+      assert.ok(!Number.isNaN(Date.parse(sent.Timestamp)))
+      assert.equal(sent.Jid, `${echo}@s.whatsapp.net`)
+      const got = await network.net.inbox(echo, (m) => m.id === sent.Id)
+      assert.equal(got.text, 'hello echo')
+      const reply = await eventually(
+        'the echo',
+        async () => (await events('Message')).find((e) => e.data.text === 'hello echo' && !e.data.fromMe),
+        15_000,
+      )
+      assert.equal(reply.data.senderPn, `${echo}@s.whatsapp.net`)
+      assert.match(String(reply.data.senderLid), /^\d+@lid$/)
+      assert.equal(reply.data.Info.Sender, `${echo}@s.whatsapp.net`)
+      assert.equal(reply.data.Info.IsFromMe, false)
+      assert.equal(reply.data.Info.PushName, 'Echo')
+      // The store has both, newest first.
+      const history = await get(`/chat/history?chat_jid=${echo}&limit=10`)
+      assert.equal(history.statusCode, 200, history.body)
+      const items = history.json().data as { message_id: string; from_me: boolean; text_content: string }[]
+      assert.deepEqual(
+        items.map((i) => [i.from_me, i.text_content]),
+        [
+          [false, 'hello echo'],
+          [true, 'hello echo'],
+        ],
+      )
+      // Paging from the oldest seen.
+      const older = await get(`/chat/history?chat_jid=${echo}&limit=10&before=${items[0]!.message_id}`)
+      assert.deepEqual(
+        older.json().data.map((i: { from_me: boolean }) => i.from_me),
+        [true],
+      )
+    })
+
+    it('a client-supplied Id sent twice is one WhatsApp message', async () => {
+      const body = { Phone: alice, Body: 'only once', Id: `ONCE${dialect.toUpperCase()}0001` }
+      const [a, b] = await Promise.all([post('/chat/send/text', body), post('/chat/send/text', body)])
+      assert.equal(a.statusCode, 200, a.body)
+      assert.equal(b.statusCode, 200, b.body)
+      assert.deepEqual(a.json().data, b.json().data)
+      await network.net.inbox(alice, (m) => m.id === body.Id)
+      await new Promise((r) => setTimeout(r, 500))
+      const contact = network.net.running.contacts.get(alice)!
+      assert.equal(contact.inbox.filter((m) => m.id === body.Id).length, 1)
+    })
+
+    it('sends media from base64, a data URL and an allowed URL; the contact decrypts the same bytes', async () => {
+      const image = await post('/chat/send/image', {
+        Phone: alice,
+        Image: `data:image/png;base64,${PNG.toString('base64')}`,
+        Caption: 'a pixel',
+      })
+      assert.equal(image.statusCode, 200, image.body)
+      const got = await network.net.inbox(alice, (m) => m.id === image.json().data.Id)
+      assert.equal(got.type, 'imageMessage')
+      assert.equal(got.text, 'a pixel')
+      assert.equal(got.media?.sha256, sha(PNG))
+      assert.equal(got.media?.mimetype, 'image/png')
+
+      const byUrl = await post('/chat/send/image', { Phone: alice, Image: `${filesUrl}/px.png` })
+      assert.equal(byUrl.statusCode, 200, byUrl.body)
+      assert.equal(
+        (await network.net.inbox(alice, (m) => m.id === byUrl.json().data.Id)).media?.sha256,
+        sha(PNG),
+      )
+
+      const doc = await post('/chat/send/document', {
+        Phone: alice,
+        Document: Buffer.from('hello, file').toString('base64'),
+        FileName: 'hello.txt',
+        MimeType: 'text/plain',
+      })
+      assert.equal(doc.statusCode, 200, doc.body)
+      const file = await network.net.inbox(alice, (m) => m.id === doc.json().data.Id)
+      assert.equal(file.media?.sha256, sha(Buffer.from('hello, file')))
+      assert.equal(file.media?.mimetype, 'text/plain')
+
+      const voice = await post('/chat/send/audio', {
+        Phone: alice,
+        Audio: `data:audio/ogg; codecs=opus;base64,${OGG.toString('base64')}`,
+      })
+      assert.equal(voice.statusCode, 200, voice.body)
+      const note = await network.net.inbox(alice, (m) => m.id === voice.json().data.Id)
+      assert.equal(note.type, 'audioMessage')
+      assert.equal((note.message as { audioMessage: { ptt: boolean } }).audioMessage.ptt, true)
+      assert.equal(note.media?.sha256, sha(OGG))
+    })
+
+    it('sends location, contact, poll; replies, mentions, reacts, edits and deletes reach the contact', async () => {
+      const loc = await post('/chat/send/location', {
+        Phone: alice,
+        Latitude: -23.5,
+        Longitude: -46.6,
+        Name: 'SP',
+      })
+      assert.equal(loc.statusCode, 200, loc.body)
+      const place = await network.net.inbox(alice, (m) => m.id === loc.json().data.Id)
+      const l = (place.message as { locationMessage: { degreesLatitude: number; name: string } })
+        .locationMessage
+      assert.equal(l.degreesLatitude, -23.5)
+      assert.equal(l.name, 'SP')
+
+      const vcard =
+        'BEGIN:VCARD\nVERSION:3.0\nFN:Bob\nTEL;type=CELL;waid=5511999999999:+55 11 99999-9999\nEND:VCARD'
+      const card = await post('/chat/send/contact', { Phone: alice, Name: 'Bob', Vcard: vcard })
+      assert.equal(card.statusCode, 200, card.body)
+      const c = await network.net.inbox(alice, (m) => m.id === card.json().data.Id)
+      assert.equal((c.message as { contactMessage: { vcard: string } }).contactMessage.vcard, vcard)
+
+      const poll = await post('/chat/send/poll', { Phone: alice, Header: 'Lunch?', Options: ['yes', 'no'] })
+      assert.equal(poll.statusCode, 200, poll.body)
+      assert.equal(poll.json().data.Details, 'Poll sent successfully')
+      const p = await network.net.inbox(alice, (m) => m.id === poll.json().data.Id)
+      assert.equal(
+        p.text ?? (p.message as { pollCreationMessageV3?: { name: string } }).pollCreationMessageV3?.name,
+        'Lunch?',
+      )
+
+      const first = (await post('/chat/send/text', { Phone: alice, Body: 'first' })).json().data.Id
+      await network.net.inbox(alice, (m) => m.id === first)
+      const reply = await post('/chat/send/text', {
+        Phone: alice,
+        Body: `a reply for @${alice}`,
+        ContextInfo: { StanzaId: first, MentionedJID: [`${alice}@s.whatsapp.net`] },
+      })
+      assert.equal(reply.statusCode, 200, reply.body)
+      const r = await network.net.inbox(alice, (m) => m.id === reply.json().data.Id)
+      const ctx = (
+        r.message as { extendedTextMessage: { contextInfo: { stanzaId: string; mentionedJid: string[] } } }
+      ).extendedTextMessage.contextInfo
+      assert.equal(ctx.stanzaId, first)
+      assert.deepEqual(ctx.mentionedJid, [`${alice}@s.whatsapp.net`])
+
+      const react = await post('/chat/react', { Phone: alice, Body: '👍', Id: `me:${first}` })
+      assert.equal(react.statusCode, 200, react.body)
+      const reaction = await network.net.inbox(alice, (m) => m.type === 'reactionMessage')
+      const rm = (reaction.message as { reactionMessage: { text: string; key: { id: string } } })
+        .reactionMessage
+      assert.deepEqual([rm.text, rm.key.id], ['👍', first])
+
+      const edit = await post('/chat/send/edit', { Phone: alice, Id: first, Body: 'first, edited' })
+      assert.equal(edit.statusCode, 200, edit.body)
+      assert.equal(edit.json().data.Details, 'Message edited successfully')
+      await network.net.inbox(
+        alice,
+        (m) =>
+          m.type === 'protocolMessage' &&
+          (m.message as { protocolMessage: { type: string; key: { id: string } } }).protocolMessage.key
+            ?.id === first &&
+          String((m.message as { protocolMessage: { type: string } }).protocolMessage.type) !== '0',
+      )
+      const del = await post('/chat/delete', { Phone: alice, Id: first })
+      assert.equal(del.statusCode, 200, del.body)
+      await network.net.inbox(
+        alice,
+        (m) =>
+          m.type === 'protocolMessage' &&
+          [0, 'REVOKE'].includes(
+            (m.message as { protocolMessage: { type: number | string } }).protocolMessage.type,
+          ),
+      )
+      const stored = (await get(`/chat/history?chat_jid=${alice}&limit=100`))
+        .json()
+        .data.find((i: { message_id: string }) => i.message_id === first)
+      assert.equal(stored.edited, true)
+      assert.equal(stored.revoked, true)
+      assert.equal(stored.text_content, 'first, edited')
+    })
+
+    it('inbound of every kind is stored and reported: media, reaction, edit, revoke, decrypted poll vote', async () => {
+      const contact = network.net.running.contacts.get(alice)!
+      const to = `${me}@s.whatsapp.net`
+      const text = await contact.send({ to, text: 'from alice' })
+      const img = await contact.send({ to, image: { base64: PNG.toString('base64'), mimetype: 'image/png' } })
+      await contact.send({ to, reaction: { id: text, emoji: '❤️' } })
+      await contact.send({ to, edit: { id: text, text: 'from alice (edited)' } })
+      const poll = (
+        await post('/chat/send/poll', { Phone: alice, Header: 'Tea?', Options: ['green', 'black'] })
+      ).json().data.Id
+      await network.net.inbox(alice, (m) => m.id === poll)
+      await contact.send({ to, vote: { poll, options: ['black'] } })
+      const byType = async () => {
+        const list = await events('Message')
+        return (type: string) => list.filter((e) => e.data.type === type && !e.data.fromMe)
+      }
+      const found = await eventually(
+        'every inbound kind',
+        async () => {
+          const of = await byType()
+          return of('image').some((e) => e.data.id === img) &&
+            of('reaction').length > 0 &&
+            of('edit').length > 0 &&
+            of('poll_vote').length > 0
+            ? of
+            : undefined
+        },
+        15_000,
+      )
+      const image = found('image').find((e) => e.data.id === img)!
+      assert.equal((image.data.media as { mimetype: string }).mimetype, 'image/png')
+      assert.equal(image.data.Info.MediaType, 'image')
+      const updates = (await events('MessageUpdate')).map((e) => e.data)
+      assert.ok(updates.some((u) => u.Kind === 'reaction' && u.ID === text && u.Reaction === '❤️'))
+      assert.ok(updates.some((u) => u.Kind === 'edit' && u.ID === text && u.Text === 'from alice (edited)'))
+      assert.ok(
+        updates.some(
+          (u) => u.Kind === 'poll_vote' && u.ID === poll && JSON.stringify(u.Votes) === '["black"]',
+        ),
+      )
+      const history = (await get(`/chat/history?chat_jid=${alice}&limit=100`)).json().data
+      const stored = history.find((i: { message_id: string }) => i.message_id === text)
+      assert.equal(stored.text_content, 'from alice (edited)')
+      assert.deepEqual(Object.values(stored.reactions), ['❤️'])
+      const storedPoll = history.find((i: { message_id: string }) => i.message_id === poll)
+      assert.deepEqual(Object.values(storedPoll.votes), [['black']])
+      // Delivery and read receipts for our sends.
+      await eventually(
+        'a read receipt',
+        async () => {
+          const id = (await post('/chat/send/text', { Phone: alice, Body: 'read me' })).json().data.Id
+          await contact.client.socket!.readMessages([
+            { remoteJid: `${me}@s.whatsapp.net`, id, fromMe: false },
+          ])
+          return (await events('ReadReceipt')).find((e) => e.data.state === 'Read') ?? undefined
+        },
+        15_000,
+      )
+    })
+
+    it('typing goes both ways: /chat/presence reaches the contact, the contact’s typing is a ChatPresence event', async () => {
+      const contact = network.net.running.contacts.get(alice)!
+      const seen = contact.client.waitFor(
+        'presence.update',
+        (u: { presences: Record<string, { lastKnownPresence: string }> }) =>
+          Object.values(u.presences).some((p) => p.lastKnownPresence === 'composing'),
+        10_000,
+      )
+      const res = await post('/chat/presence', { Phone: alice, State: 'composing' })
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(res.json().data.Details, 'Chat presence set successfuly')
+      await seen
+      await contact.client.socket!.sendPresenceUpdate('composing', `${me}@s.whatsapp.net`)
+      const typing = await eventually(
+        'ChatPresence',
+        async () => (await events('ChatPresence')).find((e) => e.data.state === 'composing'),
+        10_000,
+      )
+      assert.equal(typing.data.sender, `${alice}@s.whatsapp.net`)
+      assert.equal((await post('/chat/presence', { Phone: alice, State: 'dancing' })).statusCode, 400)
+    })
+
+    it('a WhatsApp refusal comes back as a typed 4xx with WhatsApp’s code, and nothing is stored as sent', async () => {
+      network.net.fault(`${me}:1@s.whatsapp.net`, { kind: 'refuse-send', code: 463 })
+      const res = await post('/chat/send/text', {
+        Phone: alice,
+        Body: 'refused',
+        Id: 'REFUSED463XX' + dialect,
+      })
+      assert.equal(res.statusCode, 422, res.body)
+      assert.equal(res.json().whatsapp_code, 463)
+      assert.equal(res.json().success, false)
+      const again = await post('/chat/send/text', {
+        Phone: alice,
+        Body: 'refused',
+        Id: 'REFUSED463XX' + dialect,
+      })
+      assert.equal(again.statusCode, 200, again.body)
+    })
+
+    it('refuses bad input with clear 4xx and sends nothing', async () => {
+      const bob = `${base}0004`
+      await network.net.contact(bob, 'Bob')
+      const cases: [string, object, number, RegExp][] = [
+        ['/chat/send/text', { Phone: 'abc', Body: 'x' }, 400, /invalid phone/],
+        ['/chat/send/text', { Phone: bob, Body: '' }, 400, /Body/],
+        ['/chat/send/text', { Phone: bob }, 400, /Body is required/],
+        ['/chat/send/image', { Phone: bob, Image: 'not base64!!' }, 400, /base64/],
+        [
+          '/chat/send/image',
+          { Phone: bob, Image: `data:image/png;base64,${OGG.toString('base64')}` },
+          400,
+          /image must be/,
+        ],
+        ['/chat/send/image', { Phone: bob, Image: 'file:///etc/passwd' }, 400, /only data URLs/],
+        ['/chat/send/image', { Phone: bob, Image: '/etc/passwd' }, 400, /only data URLs/],
+        ['/chat/send/image', { Phone: bob, Image: 'http://127.0.0.1:1/x.png' }, 400, /private or loopback/],
+        ['/chat/send/image', { Phone: bob, Image: 'http://169.254.169.254/latest' }, 400, /link-local/],
+        [
+          '/chat/send/image',
+          { Phone: bob, Image: Buffer.alloc(6 * 2 ** 20).toString('base64') },
+          413,
+          /larger than 5 MB/,
+        ],
+        ['/chat/send/location', { Phone: bob, Latitude: 91, Longitude: 0 }, 400, /Latitude/],
+        ['/chat/send/poll', { Phone: bob, Header: 'q', Options: ['one'] }, 400, /Options/],
+        ['/chat/react', { Phone: bob, Body: '👍' }, 400, /Id is required/],
+      ]
+      for (const [url, body, status, error] of cases) {
+        const res = await post(url, body)
+        assert.equal(res.statusCode, status, `${url} ${JSON.stringify(body).slice(0, 80)}: ${res.body}`)
+        assert.match(res.json().error, error)
+      }
+      assert.equal((await get('/chat/history')).statusCode, 400)
+      const quiet = await createUser(t, { name: 'quiet' })
+      const notConnected = await t.app.inject({
+        method: 'POST',
+        url: '/chat/send/text',
+        headers: { token: quiet.token },
+        payload: { Phone: alice, Body: 'x' },
+      })
+      assert.equal(notConnected.statusCode, 409)
+      const noHistory = await t.app.inject({
+        method: 'GET',
+        url: `/chat/history?chat_jid=${alice}`,
+        headers: { token: quiet.token },
+      })
+      assert.equal(noHistory.statusCode, 501)
+      await new Promise((r) => setTimeout(r, 300))
+      assert.equal(network.net.running.contacts.get(bob)!.inbox.length, 0)
+    })
+  })
+}
