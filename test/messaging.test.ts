@@ -322,6 +322,66 @@ for (const dialect of DIALECTS) {
       assert.equal((await post('/chat/presence', { Phone: alice, State: 'dancing' })).statusCode, 400)
     })
 
+    it('downloads and decrypts a received file from its media fields, contacting only WhatsApp’s media host', async () => {
+      const contact = network.net.running.contacts.get(alice)!
+      const id = await contact.send({
+        to: `${me}@s.whatsapp.net`,
+        image: { base64: PNG.toString('base64'), mimetype: 'image/png' },
+      })
+      const event = await eventually(
+        'the image event',
+        async () => (await events('Message')).find((e) => e.data.id === id),
+        10_000,
+      )
+      const media = event.data.media as {
+        url: string
+        directPath: string
+        mediaKey: string
+        fileSha256: string
+      }
+      const body = {
+        Url: media.url,
+        DirectPath: media.directPath,
+        MediaKey: media.mediaKey,
+        Mimetype: 'image/png',
+        FileSHA256: media.fileSha256,
+        FileLength: PNG.length,
+      }
+      const res = await post('/chat/downloadimage', body)
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(res.json().data.Data, `data:image/png;base64,${PNG.toString('base64')}`)
+      // Only the path of a foreign Url is used, on the media host: the metadata address is never asked.
+      const foreign = await post('/chat/downloadimage', {
+        ...body,
+        DirectPath: undefined,
+        Url: `http://169.254.169.254${media.directPath}`,
+      })
+      assert.equal(foreign.statusCode, 200, foreign.body)
+      const wrongKey = await post('/chat/downloadimage', {
+        ...body,
+        MediaKey: Buffer.alloc(32, 1).toString('base64'),
+      })
+      assert.equal(wrongKey.statusCode, 400, wrongKey.body)
+      assert.equal((await post('/chat/downloadimage', { Mimetype: 'image/png' })).statusCode, 400)
+    })
+
+    it('knows phone ↔ LID both ways (/user/lid/*)', async () => {
+      const account = network.net.network.accounts.get(alice)!
+      const lid = await get(`/user/lid/get?phone=${alice}`)
+      assert.equal(lid.statusCode, 200, lid.body)
+      assert.equal(lid.json().lid, `${account.lid}@lid`)
+      assert.equal(lid.json().phone, `${alice}@s.whatsapp.net`)
+      const back = await post('/user/lid/from-lid', { lid: `${account.lid}@lid` })
+      assert.equal(back.statusCode, 200, back.body)
+      assert.equal(back.json().phone, `${alice}@s.whatsapp.net`)
+      const all = (await get('/user/lid/mappings?limit=10')).json()
+      assert.ok(all.total >= 2)
+      assert.ok(all.mappings.some((m: { phone: string }) => m.phone === `${alice}@s.whatsapp.net`))
+      assert.equal((await get('/user/lid/from-lid?lid=999999@lid')).statusCode, 404)
+      assert.equal((await get('/user/lid/from-lid?lid=nope')).statusCode, 400)
+      assert.equal((await get('/user/lid/get?phone=12')).statusCode, 400)
+    })
+
     it('a WhatsApp refusal comes back as a typed 4xx with WhatsApp’s code, and nothing is stored as sent', async () => {
       network.net.fault(`${me}:1@s.whatsapp.net`, { kind: 'refuse-send', code: 463 })
       const res = await post('/chat/send/text', {

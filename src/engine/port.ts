@@ -16,6 +16,8 @@ export interface NetworkTarget {
   rootPublicKey?: Buffer
   /** PEM certificate to trust for media only (test networks). */
   mediaCertificate?: string
+  /** Origin of the media servers (test networks); WhatsApp's otherwise. */
+  mediaUrl?: string
 }
 
 export interface ConnectOptions {
@@ -84,6 +86,11 @@ export interface EngineConnection {
     state: 'available' | 'unavailable' | 'composing' | 'recording' | 'paused',
     to?: string,
   ): Promise<void>
+  /**
+   * Downloads and decrypts a media file from the fields of a message that carried it. Only
+   * WhatsApp's media servers are contacted, whatever `url` says.
+   */
+  download(kind: DownloadKind, media: EncryptedMedia): Promise<Buffer>
   /** Re-syncs what a long-lived session may have lost (DIGIGO's /session/refresh). */
   refresh(what: RefreshRequest): Promise<RefreshReport>
 }
@@ -120,4 +127,13 @@ export class EngineRefusal extends Error {
     super(message)
     this.name = 'EngineRefusal'
   }
+}
+
+export type DownloadKind = 'image' | 'video' | 'audio' | 'document' | 'sticker'
+
+/** What a message says about its encrypted file (base64 for the binary fields). */
+export interface EncryptedMedia {
+  url?: string | undefined
+  directPath?: string | undefined
+  mediaKey: string
 }

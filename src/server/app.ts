@@ -22,7 +22,7 @@ export interface AppOptions {
 /** WhatsApp itself, or the test network whose control URL is given (asked for its addresses). */
 async function networkTarget(testnetUrl: string | undefined): Promise<NetworkTarget> {
   if (!testnetUrl) return {}
-  let info: { wsUrl: string; rootPublicKey: string; mediaCertificate: string }
+  let info: { wsUrl: string; rootPublicKey: string; mediaCertificate: string; mediaUrl: string }
   try {
     const res = await fetch(new URL('/info', testnetUrl), { signal: AbortSignal.timeout(5_000) })
     info = (await res.json()) as typeof info
@@ -35,6 +35,7 @@ async function networkTarget(testnetUrl: string | undefined): Promise<NetworkTar
     wsUrl: info.wsUrl,
     rootPublicKey: Buffer.from(info.rootPublicKey, 'base64'),
     mediaCertificate: info.mediaCertificate,
+    mediaUrl: info.mediaUrl,
   }
 }
 

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'UNSAFE_URL'
   | 'MEDIA_UNAVAILABLE'
   | 'HISTORY_DISABLED'
+  | 'IDENTITY_UNKNOWN'
 
 export class AppError extends Error {
   constructor(

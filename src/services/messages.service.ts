@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { NormalizedMessage, OutboundContent, Receipt } from '../engine/messages.js'
-import type { ConnectionEvent } from '../engine/port.js'
+import type { ConnectionEvent, DownloadKind, EncryptedMedia } from '../engine/port.js'
 import { EngineRefusal } from '../engine/port.js'
 import type { NewEvent } from '../events/event.js'
 import { messageEvent, messageUpdateEvent, presenceEvent, receiptEvent } from '../events/message-events.js'
@@ -454,6 +455,59 @@ export class MessagesService implements InboundSink {
     if (fresh.length === 0) return
     await this.repo.saveIdentities(userId, fresh, new Date().toISOString())
     for (const p of fresh) await this.repo.linkIdentity(userId, p.lid, p.pn)
+  }
+
+  // ── media and identity ──────────────────────────────────────────────────────────────────────
+
+  /** Downloads and decrypts a received file from its message's media fields; checks its hash. */
+  async download(
+    userId: string,
+    kind: DownloadKind,
+    media: EncryptedMedia & { fileSha256?: string | undefined },
+  ): Promise<Buffer> {
+    const connection = this.sessions.connection(userId)
+    let data: Buffer
+    try {
+      data = await connection.download(kind, media)
+    } catch (err) {
+      throw new AppError(
+        'MEDIA_UNAVAILABLE',
+        `could not download or decrypt the ${kind}: ${(err as Error).message}`,
+      )
+    }
+    if (media.fileSha256 && createHash('sha256').update(data).digest('base64') !== media.fileSha256)
+      throw new AppError('MEDIA_UNAVAILABLE', `the ${kind} does not match FileSHA256`)
+    return data
+  }
+
+  /** The LID of a phone number: from what this session learned, else asked of WhatsApp. */
+  async lidFor(userId: string, phone: string): Promise<string> {
+    const pn = parseRecipient(phone)
+    if (!pn.endsWith('@s.whatsapp.net')) throw new AppError('VALIDATION', 'invalid phone/JID format')
+    const known = await this.repo.lidForPn(userId, pn)
+    if (known) return known
+    const [check] = await this.sessions.connection(userId).checkNumbers([pn.split('@')[0]!])
+    if (!check?.exists) throw new AppError('NOT_ON_WHATSAPP', `${pn} is not on WhatsApp`)
+    if (!check.lid) throw new AppError('IDENTITY_UNKNOWN', `no LID known for ${pn}`)
+    await this.learn(userId, [{ lid: check.lid, pn }])
+    return check.lid
+  }
+
+  /** The phone JID of a LID, as far as this session has learned it (WhatsApp offers no lookup). */
+  async phoneFor(userId: string, lid: string): Promise<string> {
+    const jid = lid.trim().replace(/:\d+@/, '@')
+    if (!/^\d+@lid$/.test(jid)) throw new AppError('VALIDATION', 'invalid LID format')
+    const pn = await this.repo.pnForLid(userId, jid)
+    if (!pn) throw new AppError('IDENTITY_UNKNOWN', `no phone number known for ${jid}`)
+    return pn
+  }
+
+  async identities(userId: string, limit: number, offset: number) {
+    const [rows, total] = await Promise.all([
+      this.repo.identities(userId, limit, offset),
+      this.repo.countIdentities(userId),
+    ])
+    return { total, mappings: rows.map((r) => ({ lid: r.lid, pn: r.pn, updatedAt: new Date(r.updated_at) })) }
   }
 
   // ── reading ─────────────────────────────────────────────────────────────────────────────────

@@ -98,6 +98,15 @@ export class MessagesRepository {
       .execute()
   }
 
+  async countIdentities(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('identities')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
   /** Fills the missing phone or LID of earlier messages once a mapping is learned. */
   async linkIdentity(userId: string, lid: string, pn: string, db: Kysely<DB> = this.db) {
     await db

@@ -239,6 +239,27 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     },
   )
 
+  for (const kind of ['image', 'video', 'audio', 'document', 'sticker'] as const) {
+    app.post(
+      `/chat/download${kind}`,
+      {
+        schema: {
+          tags,
+          security,
+          summary: `Download and decrypt a received ${kind} (a data URL)`,
+          body: S.DownloadBody,
+          response: { 200: Envelope(S.Downloaded), ...errorResponses, ...refusals },
+        },
+      },
+      async (req) => {
+        const b = req.body
+        const media = { url: b.Url, directPath: b.DirectPath, mediaKey: b.MediaKey, fileSha256: b.FileSHA256 }
+        const data = await messages.download(req.user!.id, kind, media)
+        return ok({ Data: `data:${b.Mimetype};base64,${data.toString('base64')}`, Mimetype: b.Mimetype })
+      },
+    )
+  }
+
   app.get(
     '/chat/history',
     {

@@ -160,3 +160,18 @@ export const HistoryItem = Type.Object({
   votes: Type.Record(Type.String(), Type.Array(Type.String())),
   media: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 })
+
+export const DownloadBody = Type.Object({
+  Url: Type.Optional(Type.String({ description: 'The message’s media URL (only its path is used)' })),
+  DirectPath: Type.Optional(Type.String()),
+  MediaKey: Type.String({ minLength: 1, description: 'base64' }),
+  Mimetype: Type.String({ minLength: 1 }),
+  FileSHA256: Type.Optional(Type.String({ description: 'base64; checked against the file' })),
+  FileEncSHA256: Type.Optional(Type.String()),
+  FileLength: Type.Optional(Type.Integer({ minimum: 0 })),
+})
+
+export const Downloaded = Type.Object({
+  Data: Type.String({ description: 'data:<mime>;base64,…' }),
+  Mimetype: Type.String(),
+})

@@ -7,6 +7,7 @@ import { adminUsersRoutes } from './admin-users.routes.js'
 import { chatRoutes } from './chat.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
 import { eventsRoutes } from './events.routes.js'
+import { identityRoutes } from './identity.routes.js'
 import { sessionRoutes } from './session.routes.js'
 import { userRoutes } from './user.routes.js'
 
@@ -39,6 +40,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(sessionRoutes, { services })
     await user.register(eventsRoutes, { services })
     await user.register(chatRoutes, { services })
+    await user.register(identityRoutes, { services })
   })
 }
 

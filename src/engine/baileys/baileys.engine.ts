@@ -7,6 +7,7 @@ import makeWASocket, {
   BufferJSON,
   DEFAULT_CONNECTION_CONFIG,
   decryptPollVote,
+  downloadContentFromMessage,
   generateMessageIDV2,
   jidNormalizedUser,
   proto,
@@ -96,6 +97,7 @@ export class BaileysEngine implements Engine {
           }
         : {}),
     })
+    const downloads = proxied?.dispatcher ?? (ca ? new Agent({ connect: { ca } }) : new Agent())
     let ending = false
     let opened = false
     let offlineDrained = false
@@ -301,6 +303,25 @@ export class BaileysEngine implements Engine {
         }
       },
       refresh: (what) => refresh(socket, what),
+      download: async (kind, media) => {
+        // Only WhatsApp's media hosts (or the test network's) are contacted, whatever `url` says.
+        const given = media.url ? new URL(media.url) : undefined
+        const host = network.mediaUrl
+          ? new URL(network.mediaUrl).host
+          : given?.hostname.endsWith('.whatsapp.net')
+            ? given.host
+            : 'mmg.whatsapp.net'
+        const directPath = media.directPath || (given ? `${given.pathname}${given.search}` : '')
+        if (!directPath) throw new EngineRefusal(400, 'no media location (Url or DirectPath)')
+        const stream = await downloadContentFromMessage(
+          { mediaKey: Buffer.from(media.mediaKey, 'base64'), directPath, url: null },
+          kind,
+          { host, options: { dispatcher: downloads } as unknown as RequestInit },
+        )
+        const chunks: Buffer[] = []
+        for await (const chunk of stream) chunks.push(chunk as Buffer)
+        return Buffer.concat(chunks)
+      },
       send: async (to, content, sendOptions) => {
         const id = sendOptions.id ?? generateMessageIDV2(socket.user?.id)
         outgoing.add(id)
@@ -318,17 +339,21 @@ export class BaileysEngine implements Engine {
       },
       checkNumbers: async (phones) => {
         const found = (await socket.onWhatsApp(...phones)) ?? []
-        return phones.map((phone) => {
-          const hit = found.find((r) => r.jid.startsWith(`${phone}@`)) as
-            | { jid: string; exists: boolean; lid?: unknown }
-            | undefined
-          return {
-            query: phone,
-            exists: Boolean(hit?.exists),
-            jid: hit?.jid ?? `${phone}@s.whatsapp.net`,
-            lid: typeof hit?.lid === 'string' && hit.lid ? jidNormalizedUser(hit.lid) : undefined,
-          }
-        })
+        const mapping = socket.signalRepository.lidMapping
+        return Promise.all(
+          phones.map(async (phone) => {
+            const hit = found.find((r) => r.jid.startsWith(`${phone}@`))
+            const jid = hit?.jid ?? `${phone}@s.whatsapp.net`
+            // Baileys asks WhatsApp (usync) when it does not know the LID yet.
+            const lid = hit?.exists ? await mapping.getLIDForPN(jid).catch(() => null) : null
+            return {
+              query: phone,
+              exists: Boolean(hit?.exists),
+              jid,
+              lid: lid ? jidNormalizedUser(lid) : undefined,
+            }
+          }),
+        )
       },
       markRead: (refs) =>
         socket.readMessages(
