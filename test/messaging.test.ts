@@ -97,6 +97,18 @@ for (const dialect of DIALECTS) {
           [true, 'hello echo'],
         ],
       )
+      // The chat list knows the chat, its name, LID and unread count; reading it clears the count.
+      const chatOf = async () =>
+        (await get('/chat/list'))
+          .json()
+          .chats.find((c: { chat_jid: string }) => c.chat_jid === `${echo}@s.whatsapp.net`)
+      const chat = await chatOf()
+      assert.equal(chat.name, 'Echo')
+      assert.match(chat.lid, /@lid$/)
+      assert.equal(chat.unread_count, 1)
+      const read = await post('/chat/markread', { Id: [reply.data.id], Chat: echo })
+      assert.equal(read.statusCode, 200, read.body)
+      assert.equal((await chatOf()).unread_count, 0)
       // Paging from the oldest seen.
       const older = await get(`/chat/history?chat_jid=${echo}&limit=10&before=${items[0]!.message_id}`)
       assert.deepEqual(
@@ -365,6 +377,39 @@ for (const dialect of DIALECTS) {
       assert.equal((await post('/chat/downloadimage', { Mimetype: 'image/png' })).statusCode, 400)
     })
 
+    it('uploads a file to WhatsApp’s media servers (/media/upload) and downloads the same bytes back', async () => {
+      const boundary = 'zapwire-test-boundary'
+      const payload = Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="px.png"\r\nContent-Type: image/png\r\n\r\n`,
+        ),
+        PNG,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ])
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/media/upload',
+        headers: { token, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload,
+      })
+      assert.equal(res.statusCode, 200, res.body)
+      const up = res.json().data
+      assert.equal(up.mimetype, 'image/png')
+      assert.equal(up.media_type, 'image')
+      assert.equal(up.file_length, PNG.length)
+      assert.equal(up.file_sha256, createHash('sha256').update(PNG).digest('base64'))
+      const back = await post('/chat/downloadimage', {
+        DirectPath: up.direct_path,
+        MediaKey: up.media_key,
+        Mimetype: up.mimetype,
+        FileSHA256: up.file_sha256,
+      })
+      assert.equal(back.statusCode, 200, back.body)
+      assert.equal(back.json().data.Data, `data:image/png;base64,${PNG.toString('base64')}`)
+      const notMultipart = await post('/media/upload', { file: 'x' })
+      assert.equal(notMultipart.statusCode, 415, notMultipart.body)
+    })
+
     it('knows phone ↔ LID both ways (/user/lid/*)', async () => {
       const account = network.net.network.accounts.get(alice)!
       const lid = await get(`/user/lid/get?phone=${alice}`)
@@ -380,6 +425,43 @@ for (const dialect of DIALECTS) {
       assert.equal((await get('/user/lid/from-lid?lid=999999@lid')).statusCode, 404)
       assert.equal((await get('/user/lid/from-lid?lid=nope')).statusCode, 400)
       assert.equal((await get('/user/lid/get?phone=12')).statusCode, 400)
+    })
+
+    it('sends to and receives from a group: every member decrypts it, the sender is named by phone and LID', async () => {
+      const carol = `${base}0005`
+      await network.net.contact(carol, 'Carol')
+      const owner = network.net.running.contacts.get(alice)!
+      const group = await owner.client.socket!.groupCreate('Shop team', [
+        `${me}@s.whatsapp.net`,
+        `${carol}@s.whatsapp.net`,
+      ])
+      const res = await post('/chat/send/text', { Phone: group.id, Body: 'hello team' })
+      assert.equal(res.statusCode, 200, res.body)
+      const id = res.json().data.Id
+      for (const member of [alice, carol]) {
+        const got = await network.net.inbox(member, (m) => m.id === id)
+        assert.equal(got.text, 'hello team')
+        assert.equal(got.chat, group.id)
+      }
+      const poll = await post('/chat/send/poll', {
+        Group: group.id,
+        Header: 'Meeting?',
+        Options: ['mon', 'tue'],
+      })
+      assert.equal(poll.statusCode, 200, poll.body)
+      await network.net.inbox(carol, (m) => m.id === poll.json().data.Id)
+      const fromAlice = await owner.send({ to: group.id, text: 'hi from alice' })
+      const event = await eventually(
+        'the group message',
+        async () => (await events('Message')).find((e) => e.data.id === fromAlice),
+        10_000,
+      )
+      assert.equal(event.data.chat, group.id)
+      assert.equal(event.data.Info.IsGroup, true)
+      assert.equal(event.data.senderPn, `${alice}@s.whatsapp.net`)
+      assert.match(String(event.data.senderLid), /^\d+@lid$/)
+      const history = (await get(`/chat/history?chat_jid=${group.id}`)).json().data
+      assert.ok(history.some((i: { message_id: string }) => i.message_id === fromAlice))
     })
 
     it('a WhatsApp refusal comes back as a typed 4xx with WhatsApp’s code, and nothing is stored as sent', async () => {

@@ -37,6 +37,7 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await tableNames(database), [
           'auth_creds',
           'auth_keys',
+          'chats',
           'events',
           'identities',
           'messages',
@@ -68,6 +69,7 @@ for (const dialect of DIALECTS) {
           assert.deepEqual(await tableNames(database), [
             'auth_creds',
             'auth_keys',
+            'chats',
             'events',
             'identities',
             'messages',

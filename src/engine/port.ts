@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import type { CredentialStore } from './credentials.js'
 import type {
+  MediaInfo,
   MessageRef,
   NormalizedMessage,
   NumberCheck,
@@ -91,6 +92,8 @@ export interface EngineConnection {
    * WhatsApp's media servers are contacted, whatever `url` says.
    */
   download(kind: DownloadKind, media: EncryptedMedia): Promise<Buffer>
+  /** Encrypts and uploads a file to WhatsApp's media servers; answers what a message needs. */
+  upload(kind: DownloadKind, data: Buffer, mimetype: string): Promise<MediaInfo>
   /** Re-syncs what a long-lived session may have lost (DIGIGO's /session/refresh). */
   refresh(what: RefreshRequest): Promise<RefreshReport>
 }

@@ -89,6 +89,13 @@ export class MediaFetcher {
     } else {
       data = decodeBase64(text, kind)
     }
+    return this.check(data, kind, full)
+  }
+
+  /** Size and type checks for bytes given as they are (uploads). */
+  check(data: Buffer, kind: MediaKind, declared?: string): FetchedMedia {
+    const full = declared?.trim() || undefined
+    const limit = Math.min(MEDIA_LIMITS[kind], this.maxBytes)
     const mime = full?.split(';')[0]?.trim().toLowerCase() || undefined
     if (data.length === 0) throw new AppError('VALIDATION', `${kind} is empty`)
     if (data.length > limit)

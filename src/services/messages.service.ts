@@ -11,7 +11,7 @@ import type { Outbox } from '../events/outbox.js'
 import type { MessagesRepository } from '../store/messages.repository.js'
 import type { DB } from '../store/schema.js'
 import { AppError } from './errors.js'
-import type { MediaFetcher } from './media.js'
+import { type MediaFetcher, sniffMime } from './media.js'
 import { messageToRow, rowToMessage, type StoredMessage } from './messages.model.js'
 import type { InboundSink, SessionsService } from './sessions.service.js'
 
@@ -231,6 +231,10 @@ export class MessagesService implements InboundSink {
       ),
     )
     await connection.markRead(refs.map((r) => ({ ...r, fromMe: false })))
+    const jid = parseRecipient(chat)
+    await this.repo.setChat(userId, jid.endsWith('@lid') ? await this.phoneOf(userId, jid) : jid, {
+      unread: 0,
+    })
   }
 
   async chatPresence(userId: string, to: string, state: 'composing' | 'paused' | 'recording'): Promise<void> {
@@ -388,7 +392,21 @@ export class MessagesService implements InboundSink {
   private async store(userId: string, m: StoredMessage, raw: string, events: NewEvent[]) {
     const at = new Date().toISOString()
     await this.db.transaction().execute(async (tx) => {
-      if (await this.repo.insert(messageToRow(userId, m, raw, at), tx)) await this.outbox.append(events, tx)
+      if (!(await this.repo.insert(messageToRow(userId, m, raw, at), tx))) return
+      const group = m.chat.endsWith('@g.us')
+      await this.repo.touchChat(
+        userId,
+        {
+          jid: m.chatPn || m.chat,
+          lid: m.chatLid,
+          name: !group && !m.fromMe ? m.pushName : '',
+          at: m.timestamp,
+          inbound: !m.fromMe,
+        },
+        at,
+        tx,
+      )
+      await this.outbox.append(events, tx)
     })
     this.outbox.notify()
   }
@@ -480,6 +498,25 @@ export class MessagesService implements InboundSink {
     return data
   }
 
+  /** Uploads a file to WhatsApp's media servers (checked like any media) and says where it is. */
+  async upload(userId: string, data: Buffer, declared: string | undefined) {
+    const connection = this.sessions.connection(userId)
+    const sniffed = sniffMime(data) ?? declared ?? ''
+    const kind: DownloadKind = sniffed.startsWith('image/')
+      ? 'image'
+      : sniffed.startsWith('video/')
+        ? 'video'
+        : sniffed.startsWith('audio/')
+          ? 'audio'
+          : 'document'
+    const checked = this.media.check(data, kind, declared)
+    return {
+      kind,
+      ...(await connection.upload(kind, checked.data, checked.mimetype)),
+      mimetype: checked.mimetype,
+    }
+  }
+
   /** The LID of a phone number: from what this session learned, else asked of WhatsApp. */
   async lidFor(userId: string, phone: string): Promise<string> {
     const pn = parseRecipient(phone)
@@ -538,6 +575,20 @@ export class MessagesService implements InboundSink {
       cursor = { timestamp: Number(row.timestamp), createdAt: row.created_at }
     }
     return (await this.repo.history(userId, chats, limit, cursor)).map(rowToMessage)
+  }
+
+  /** The user's chats: pinned first, then the most recent. */
+  async chats(userId: string) {
+    return (await this.repo.chats(userId)).map((c) => ({
+      jid: c.jid,
+      lid: c.lid,
+      name: c.name,
+      lastMessageAt: Number(c.last_message_at),
+      unread: c.unread,
+      pinned: c.pinned === 1,
+      archived: c.archived === 1,
+      mutedUntil: Number(c.muted_until),
+    }))
   }
 
   async find(userId: string, id: string): Promise<StoredMessage> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { MessageRow, MessageRowUpdate, NewMessageRow } from './messages.table.js'
+import type { ChatRow, MessageRow, MessageRowUpdate, NewMessageRow } from './messages.table.js'
 import type { DB } from './schema.js'
 
 /** Plain Kysely over `messages` and `identities`; every write takes an optional transaction. */
@@ -50,6 +50,67 @@ export class MessagesRepository {
       )
     }
     return q.orderBy('timestamp', 'desc').orderBy('created_at', 'desc').limit(limit).execute()
+  }
+
+  /** Moves a chat to `at` (when later than what it has); inbound adds one unread, outbound clears them. */
+  async touchChat(
+    userId: string,
+    chat: { jid: string; lid: string; name: string; at: number; inbound: boolean },
+    now: string,
+    db: Kysely<DB> = this.db,
+  ) {
+    await db
+      .insertInto('chats')
+      .values({
+        user_id: userId,
+        jid: chat.jid,
+        lid: chat.lid,
+        name: chat.name,
+        last_message_at: chat.at,
+        unread: chat.inbound ? 1 : 0,
+        pinned: 0,
+        archived: 0,
+        muted_until: 0,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'jid']).doUpdateSet((eb) => ({
+          lid: chat.lid ? chat.lid : eb.ref('chats.lid'),
+          name: chat.name ? chat.name : eb.ref('chats.name'),
+          last_message_at: eb
+            .case()
+            .when('chats.last_message_at', '<', chat.at)
+            .then(eb.val(chat.at))
+            .else(eb.ref('chats.last_message_at'))
+            .end(),
+          unread: chat.inbound ? eb(eb.ref('chats.unread'), '+', 1) : eb.val(0),
+          updated_at: now,
+        })),
+      )
+      .execute()
+  }
+
+  async setChat(
+    userId: string,
+    jid: string,
+    change: Partial<Pick<ChatRow, 'unread' | 'pinned' | 'archived' | 'muted_until'>>,
+  ) {
+    await this.db
+      .updateTable('chats')
+      .set({ ...change, updated_at: new Date().toISOString() })
+      .where('user_id', '=', userId)
+      .where('jid', '=', jid)
+      .execute()
+  }
+
+  chats(userId: string): Promise<ChatRow[]> {
+    return this.db
+      .selectFrom('chats')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('pinned', 'desc')
+      .orderBy('last_message_at', 'desc')
+      .execute()
   }
 
   async saveIdentities(userId: string, pairs: { lid: string; pn: string }[], at: string) {

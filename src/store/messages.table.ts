@@ -45,3 +45,20 @@ export interface IdentitiesTable {
 export type MessageRow = Selectable<MessagesTable>
 export type NewMessageRow = Insertable<MessagesTable>
 export type MessageRowUpdate = Updateable<MessagesTable>
+
+export interface ChatsTable {
+  user_id: string
+  /** The chat's phone JID (or group JID; a LID when no phone is known). */
+  jid: string
+  lid: string
+  name: string
+  last_message_at: number | string
+  unread: number
+  pinned: number
+  archived: number
+  /** Unix seconds; 0 = not muted, -1 = forever. */
+  muted_until: number | string
+  updated_at: string
+}
+
+export type ChatRow = Selectable<ChatsTable>

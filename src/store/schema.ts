@@ -1,6 +1,6 @@
 import type { AuthCredsTable, AuthKeysTable, SessionLeasesTable } from './auth.table.js'
 import type { EventsTable } from './events.table.js'
-import type { IdentitiesTable, MessagesTable } from './messages.table.js'
+import type { ChatsTable, IdentitiesTable, MessagesTable } from './messages.table.js'
 import type { MetaTable } from './meta.table.js'
 import type { UsersTable } from './users.table.js'
 
@@ -14,4 +14,5 @@ export interface DB {
   events: EventsTable
   messages: MessagesTable
   identities: IdentitiesTable
+  chats: ChatsTable
 }

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox'
 import type { StoredMessage } from '../../services/messages.model.js'
-import type { SendRequest, SendResult } from '../../services/messages.service.js'
+import type { MessagesService, SendRequest, SendResult } from '../../services/messages.service.js'
 import type { ContextInfo, HistoryItem, Sent } from './chat.schemas.js'
 
 interface CommonBody {
@@ -61,5 +61,31 @@ export function toHistoryItem(m: StoredMessage): Static<typeof HistoryItem> {
     reactions: m.reactions,
     votes: m.votes,
     ...(m.media ? { media: { ...m.media } } : {}),
+  }
+}
+
+type Chat = Awaited<ReturnType<MessagesService['chats']>>[number]
+
+/** The chat store in DIGIGO's `/chat/list` shape, with Zapwire's LID, name, unread and time. */
+export function toChatList(chats: Chat[], now: number) {
+  return {
+    success: true,
+    chats: chats.map((c) => ({
+      chat_jid: c.jid,
+      phone_number: c.jid.endsWith('@s.whatsapp.net') ? (c.jid.split('@')[0] ?? '') : '',
+      muted_until: c.mutedUntil,
+      pinned: c.pinned,
+      archived: c.archived,
+      lid: c.lid,
+      name: c.name,
+      unread_count: c.unread,
+      last_message_at: c.lastMessageAt,
+    })),
+    stats: {
+      total: chats.length,
+      pinned_count: chats.filter((c) => c.pinned).length,
+      archived_count: chats.filter((c) => c.archived).length,
+      muted_count: chats.filter((c) => c.mutedUntil === -1 || c.mutedUntil > now).length,
+    },
   }
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { type Static, type TObject, Type } from '@sinclair/typebox'
 import type { Services } from '../../services/index.js'
 import type { ContentRequest } from '../../services/messages.service.js'
-import { sendOptions, toHistoryItem, toSent } from './chat.mapper.js'
+import { sendOptions, toChatList, toHistoryItem, toSent } from './chat.mapper.js'
 import * as S from './chat.schemas.js'
 import { Envelope, errorResponses, ok } from './envelope.js'
 
@@ -259,6 +259,43 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       },
     )
   }
+
+  app.get(
+    '/chat/list',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Your chats (pinned first, then the most recent), from the chat store',
+        response: {
+          200: Type.Object({
+            success: Type.Boolean(),
+            chats: Type.Array(
+              Type.Object({
+                chat_jid: Type.String(),
+                phone_number: Type.String(),
+                muted_until: Type.Integer(),
+                pinned: Type.Boolean(),
+                archived: Type.Boolean(),
+                lid: Type.String(),
+                name: Type.String(),
+                unread_count: Type.Integer(),
+                last_message_at: Type.Integer(),
+              }),
+            ),
+            stats: Type.Object({
+              total: Type.Integer(),
+              pinned_count: Type.Integer(),
+              archived_count: Type.Integer(),
+              muted_count: Type.Integer(),
+            }),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => toChatList(await messages.chats(req.user!.id), Math.floor(Date.now() / 1000)),
+  )
 
   app.get(
     '/chat/history',

@@ -8,6 +8,7 @@ import { chatRoutes } from './chat.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
 import { eventsRoutes } from './events.routes.js'
 import { identityRoutes } from './identity.routes.js'
+import { mediaRoutes } from './media.routes.js'
 import { sessionRoutes } from './session.routes.js'
 import { userRoutes } from './user.routes.js'
 
@@ -41,6 +42,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(eventsRoutes, { services })
     await user.register(chatRoutes, { services })
     await user.register(identityRoutes, { services })
+    await user.register(mediaRoutes, { services, fileLimit: 100 * 2 ** 20 })
   })
 }
 

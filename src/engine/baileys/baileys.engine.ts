@@ -10,6 +10,7 @@ import makeWASocket, {
   downloadContentFromMessage,
   generateMessageIDV2,
   jidNormalizedUser,
+  prepareWAMessageMedia,
   proto,
   WA_CERT_DETAILS,
   type WAMessage,
@@ -30,7 +31,7 @@ import type {
 import { EngineRefusal } from '../port.js'
 import { storedAuthState } from './auth-state.js'
 import { toBaileysContent } from './content.js'
-import { deserialize, normalizeMessage, receiptFromUpdate } from './normalize.js'
+import { deserialize, mediaInfo, normalizeMessage, receiptFromUpdate } from './normalize.js'
 
 /** The Baileys adapter: the only module (with its siblings) that imports `baileys`. */
 export class BaileysEngine implements Engine {
@@ -303,6 +304,17 @@ export class BaileysEngine implements Engine {
         }
       },
       refresh: (what) => refresh(socket, what),
+      upload: async (kind, data, mimetype) => {
+        const prepared = await prepareWAMessageMedia({ [kind]: data, mimetype } as never, {
+          upload: socket.waUploadToServer,
+          mediaUploadTimeoutMs: 60_000,
+        })
+        const inner = (prepared as unknown as Record<string, Parameters<typeof mediaInfo>[0] | undefined>)[
+          `${kind}Message`
+        ]
+        if (!inner) throw new Error('the upload produced no media')
+        return mediaInfo(inner)
+      },
       download: async (kind, media) => {
         // Only WhatsApp's media hosts (or the test network's) are contacted, whatever `url` says.
         const given = media.url ? new URL(media.url) : undefined

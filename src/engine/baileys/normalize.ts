@@ -53,7 +53,7 @@ type MediaMessage = {
   contextInfo?: proto.IContextInfo | null
 }
 
-function mediaInfo(m: MediaMessage): MediaInfo {
+export function mediaInfo(m: MediaMessage): MediaInfo {
   return {
     mimetype: m.mimetype ?? 'application/octet-stream',
     fileName: m.fileName ?? undefined,
