@@ -47,6 +47,11 @@ export class Cipher {
     }
   }
 
+  /** Decrypts text without remembering it (values read once, such as Signal keys). */
+  decryptUncached(sealed: string): string {
+    return this.decryptBuffer(sealed).toString('utf8')
+  }
+
   /** Decrypts text, remembering recent results (secrets are read on every authenticated request). */
   decrypt(sealed: string): string {
     let plain = this.opened.get(sealed)

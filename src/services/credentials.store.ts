@@ -15,7 +15,7 @@ export class SqlCredentialStore implements CredentialStore {
 
   async readCreds(): Promise<string | undefined> {
     const sealed = await this.repo.readCreds(this.userId)
-    return sealed === undefined ? undefined : this.cipher.decrypt(sealed)
+    return sealed === undefined ? undefined : this.cipher.decryptUncached(sealed)
   }
 
   writeCreds(json: string): Promise<void> {
@@ -28,7 +28,7 @@ export class SqlCredentialStore implements CredentialStore {
 
   async readKeys(type: string, ids: string[]): Promise<Record<string, string>> {
     const rows = await this.repo.readKeys(this.userId, type, ids)
-    return Object.fromEntries(rows.map((r) => [r.key_id, this.cipher.decrypt(r.value_enc)]))
+    return Object.fromEntries(rows.map((r) => [r.key_id, this.cipher.decryptUncached(r.value_enc)]))
   }
 
   writeKeys(changes: { type: string; id: string; value: string | null }[]): Promise<void> {
