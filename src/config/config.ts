@@ -31,6 +31,10 @@ export interface Config {
   sendIntervalMs: number
   /** Hosts media URLs may point at even when private (an operator's own file server). */
   mediaAllowHosts: string[]
+  /** Most API sends per number per UTC day (0: no cap). */
+  dailySendCap: number
+  /** Caps for the first days of a new number (day 1, day 2, …). */
+  warmupCaps: number[]
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -133,6 +137,18 @@ export const SETTINGS = {
     about:
       'Comma-separated host names that media URLs may point at even though they are private (your own file server); every other media URL must reach a public address',
   },
+  dailySendCap: {
+    names: ['ZAPWIRE_DAILY_SEND_CAP'],
+    default: '0',
+    about:
+      'Most messages one number may send through the API per UTC day (0: no cap); beyond it sends get 429',
+  },
+  warmupCaps: {
+    names: ['ZAPWIRE_WARMUP_CAPS'],
+    default: 'none',
+    about:
+      'Daily caps for the first days of a new number, counted from the day its user was created, e.g. `20,50,100,250` (then the daily cap applies)',
+  },
 } as const satisfies Record<keyof Config, Setting>
 
 export class ConfigError extends Error {
@@ -223,6 +239,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionLeaseMs: integer(SETTINGS.sessionLeaseMs, 2_000, 3_600_000),
     eventRetentionDays: integer(SETTINGS.eventRetentionDays, 1, 3650),
     sendIntervalMs: integer(SETTINGS.sendIntervalMs, 0, 60_000),
+    dailySendCap: integer(SETTINGS.dailySendCap, 0, 1_000_000),
+    warmupCaps: warmup(text(SETTINGS.warmupCaps), problems),
     mediaAllowHosts: (text(SETTINGS.mediaAllowHosts) ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())
@@ -230,6 +248,16 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config
+}
+
+function warmup(value: string | undefined, problems: string[]): number[] {
+  if (!value) return []
+  const caps = value.split(',').map((v) => v.trim())
+  if (caps.some((c) => !/^\d+$/.test(c))) {
+    problems.push(`ZAPWIRE_WARMUP_CAPS=${value} must be whole numbers separated by commas, e.g. 20,50,100`)
+    return []
+  }
+  return caps.map(Number)
 }
 
 /** A 32-byte key from 64 hex characters or base64, or undefined when it is neither. */

@@ -88,6 +88,8 @@ export async function buildApp(
     sendIntervalMs: config.sendIntervalMs,
     bodyLimit: config.bodyLimit,
     mediaAllowHosts: config.mediaAllowHosts,
+    dailySendCap: config.dailySendCap,
+    warmupCaps: config.warmupCaps,
   })
   app.addHook('onClose', () => context.close())
   const { services } = context

@@ -24,6 +24,8 @@ export interface ContextOptions {
   sendIntervalMs?: number
   bodyLimit?: number
   mediaAllowHosts?: string[]
+  dailySendCap?: number
+  warmupCaps?: number[]
 }
 
 export interface Context {
@@ -57,6 +59,8 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       sendIntervalMs: options.sendIntervalMs,
       mediaMaxBytes: options.bodyLimit,
       mediaAllowHosts: options.mediaAllowHosts,
+      dailySendCap: options.dailySendCap,
+      warmupCaps: options.warmupCaps,
     })
     services.outbox.start()
     return {

@@ -6,6 +6,7 @@ import type { AuthRepository } from '../store/auth.repository.js'
 export class SqlCredentialStore implements CredentialStore {
   /** Creds writes are serialised: each waits for the previous one, so the last state wins. */
   private credsWrite: Promise<void> = Promise.resolve()
+  private keysWrite: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly userId: string,
@@ -27,15 +28,22 @@ export class SqlCredentialStore implements CredentialStore {
   }
 
   async readKeys(type: string, ids: string[]): Promise<Record<string, string>> {
+    // Reads see every write handed over before them (a pool may run them on other connections).
+    await this.keysWrite.catch(() => undefined)
     const rows = await this.repo.readKeys(this.userId, type, ids)
     return Object.fromEntries(rows.map((r) => [r.key_id, this.cipher.decryptUncached(r.value_enc)]))
   }
 
+  /** Key writes are applied one after another, in the order Baileys made them. */
   writeKeys(changes: { type: string; id: string; value: string | null }[]): Promise<void> {
-    return this.repo.writeKeys(
-      this.userId,
-      changes.map((c) => ({ ...c, value: c.value === null ? null : this.cipher.encrypt(c.value) })),
-    )
+    const sealed = changes.map((c) => ({
+      ...c,
+      value: c.value === null ? null : this.cipher.encrypt(c.value),
+    }))
+    this.keysWrite = this.keysWrite
+      .catch(() => undefined)
+      .then(() => this.repo.writeKeys(this.userId, sealed))
+    return this.keysWrite
   }
 
   async purge(): Promise<void> {

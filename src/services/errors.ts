@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'MEDIA_UNAVAILABLE'
   | 'HISTORY_DISABLED'
   | 'IDENTITY_UNKNOWN'
+  | 'SEND_CAP_REACHED'
 
 export class AppError extends Error {
   constructor(

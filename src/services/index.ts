@@ -41,6 +41,8 @@ export interface ServiceDeps {
   sendIntervalMs?: number | undefined
   mediaMaxBytes?: number | undefined
   mediaAllowHosts?: string[] | undefined
+  dailySendCap?: number | undefined
+  warmupCaps?: number[] | undefined
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -70,8 +72,9 @@ export function createServices(deps: ServiceDeps): Services {
     outbox,
     sessions,
     media,
+    users,
     deps.logger,
-    { sendIntervalMs: deps.sendIntervalMs },
+    { sendIntervalMs: deps.sendIntervalMs, dailySendCap: deps.dailySendCap, warmupCaps: deps.warmupCaps },
   )
   return {
     users,

@@ -14,6 +14,7 @@ import { AppError } from './errors.js'
 import { type MediaFetcher, sniffMime } from './media.js'
 import { messageToRow, rowToMessage, type StoredMessage } from './messages.model.js'
 import type { InboundSink, SessionsService } from './sessions.service.js'
+import type { UsersService } from './users.service.js'
 
 type MediaContent = Extract<OutboundContent, { data: Buffer }>
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -62,6 +63,8 @@ const JID = /^[\w.:-]+@(s\.whatsapp\.net|lid|g\.us|newsletter|broadcast)$/
 export class MessagesService implements InboundSink {
   private readonly inbound = new Map<string, Promise<void>>()
   private readonly sending = new Map<string, Promise<unknown>>()
+  /** API sends per user today: { day (UTC, yyyy-mm-dd), count }. */
+  private readonly sentToday = new Map<string, { day: string; count: number }>()
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -69,8 +72,13 @@ export class MessagesService implements InboundSink {
     private readonly outbox: Outbox,
     private readonly sessions: SessionsService,
     private readonly media: MediaFetcher,
+    private readonly users: UsersService,
     private readonly log: Logger,
-    private readonly options: { sendIntervalMs?: number } = {},
+    private readonly options: {
+      sendIntervalMs?: number | undefined
+      dailySendCap?: number | undefined
+      warmupCaps?: number[] | undefined
+    } = {},
   ) {
     sessions.setInbound(this)
   }
@@ -87,6 +95,7 @@ export class MessagesService implements InboundSink {
       const again = request.id ? await this.sentBefore(userId, request.id) : undefined
       if (again) return again
       const connection = this.sessions.connection(userId)
+      const today = await this.withinCap(userId)
       let to = target
       let lid = ''
       if (target.endsWith('@s.whatsapp.net')) {
@@ -143,6 +152,7 @@ export class MessagesService implements InboundSink {
       stored.chatPn = pn.endsWith('@s.whatsapp.net') ? pn : stored.chatPn
       stored.chatLid = lid || stored.chatLid
       await this.store(userId, stored, sent.raw, [])
+      today.count++
       return {
         id: sent.id,
         timestamp: sent.timestamp,
@@ -151,6 +161,37 @@ export class MessagesService implements InboundSink {
         repeated: false,
       }
     })
+  }
+
+  /**
+   * Refuses a send beyond the number's cap for today: the warm-up cap of its first days, then the
+   * daily cap (both off by default). Returns today's counter, counted again from the store after
+   * a restart.
+   */
+  private async withinCap(userId: string): Promise<{ day: string; count: number }> {
+    const { dailySendCap = 0, warmupCaps = [] } = this.options
+    const day = new Date().toISOString().slice(0, 10)
+    let today = this.sentToday.get(userId)
+    if (!today || today.day !== day) {
+      const since = Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000)
+      today = {
+        day,
+        count: dailySendCap || warmupCaps.length ? await this.repo.countSentSince(userId, since) : 0,
+      }
+      this.sentToday.set(userId, today)
+    }
+    if (!dailySendCap && warmupCaps.length === 0) return today
+    const user = await this.users.get(userId)
+    const age = Math.floor(
+      (Date.parse(`${day}T00:00:00Z`) - Date.parse(user.createdAt.slice(0, 10))) / 86_400_000,
+    )
+    const cap = age < warmupCaps.length ? warmupCaps[age]! : dailySendCap
+    if (cap > 0 && today.count >= cap)
+      throw new AppError(
+        'SEND_CAP_REACHED',
+        `this number may send ${cap} messages today${age < warmupCaps.length ? ` (warm-up day ${age + 1})` : ''}; try again tomorrow`,
+      )
+    return today
   }
 
   /** Media given as a data URL, base64 or URL → checked bytes and MIME type. */

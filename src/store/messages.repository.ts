@@ -29,6 +29,18 @@ export class MessagesRepository {
     await db.updateTable('messages').set(change).where('user_id', '=', userId).where('id', '=', id).execute()
   }
 
+  /** How many messages the user sent through the API since `since` (unix seconds). */
+  async countSentSince(userId: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('user_id', '=', userId)
+      .where('from_api', '=', 1)
+      .where('timestamp', '>=', since)
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
   /** A chat's messages, newest first (by WhatsApp time, then arrival), older than `before`. */
   history(
     userId: string,

@@ -9,7 +9,7 @@ import { Envelope, errorResponses, ok } from './envelope.js'
 const tags = ['Chat']
 const security = [{ ApiKeyAuth: [] }]
 const ref = Type.Ref('WuzapiError')
-const refusals = { 404: ref, 409: ref, 422: ref }
+const refusals = { 404: ref, 409: ref, 422: ref, 429: ref }
 
 /** `/chat/*`: every send type, reactions, edits, deletes, read receipts, presence, history. */
 export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
