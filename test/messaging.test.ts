@@ -465,12 +465,92 @@ for (const dialect of DIALECTS) {
       assert.ok(history.some((i: { message_id: string }) => i.message_id === fromAlice))
     })
 
+    it('sends list, buttons (with PIX and an image header), carousel, flow and template messages', async () => {
+      const find = async (id: string) =>
+        JSON.stringify((await network.net.inbox(alice, (m) => m.id === id)).message)
+      const list = await post('/chat/send/list', {
+        Phone: alice,
+        Text: 'Our menu',
+        ButtonText: 'Open',
+        Sections: [{ Title: 'Drinks', Rows: [{ RowId: 'tea', Title: 'Tea', Description: 'green' }] }],
+      })
+      assert.equal(list.statusCode, 200, list.body)
+      const l = await find(list.json().data.Id)
+      assert.match(l, /"listMessage"/)
+      assert.match(l, /"rowId":"tea"/)
+
+      const buttons = await post('/chat/send/buttons', {
+        phone: alice,
+        body: 'Pay for order 42',
+        footer: 'thanks',
+        image: { url: `data:image/png;base64,${PNG.toString('base64')}` },
+        buttons: [
+          { buttonId: 'yes', buttonText: { displayText: 'Yes' }, type: 'quick_reply' },
+          { buttonText: { displayText: 'Site' }, type: 'cta_url', url: 'https://example.com' },
+          { type: 'pix', pix_key: 'shop@example.com', merchant_name: 'Shop', pix_type: 'EMAIL' },
+        ],
+      })
+      assert.equal(buttons.statusCode, 200, buttons.body)
+      const b = await find(buttons.json().data.Id)
+      assert.match(b, /"interactiveMessage"/)
+      assert.match(b, /"name":"quick_reply"/)
+      assert.match(b, /"name":"cta_url"/)
+      assert.match(b, /"name":"payment_info"/)
+      assert.match(b, /shop@example\.com/)
+      assert.match(b, /"imageMessage"/)
+
+      const carousel = await post('/chat/send/carousel', {
+        Phone: alice,
+        Message: 'Pick one',
+        Carousel: [
+          { Text: 'Card A', Buttons: [{ Label: 'Choose A', Type: 'reply', Id: 'a' }] },
+          { Text: 'Card B', Buttons: [{ Label: 'Visit', Type: 'url', Url: 'https://example.com/b' }] },
+        ],
+      })
+      assert.equal(carousel.statusCode, 200, carousel.body)
+      const c = await find(carousel.json().data.Id)
+      assert.match(c, /"carouselMessage"/)
+      assert.match(c, /Card B/)
+
+      const flow = await post('/chat/send/flow', {
+        Phone: alice,
+        Body: 'Book a table',
+        Buttons: [{ Name: 'galaxy_message', ButtonParamsJSON: '{"flow_id":"123","flow_cta":"Book"}' }],
+      })
+      assert.equal(flow.statusCode, 200, flow.body)
+      assert.match(await find(flow.json().data.Id), /galaxy_message/)
+
+      const template = await post('/chat/send/template', {
+        Phone: alice,
+        Content: 'Hello',
+        Buttons: [
+          { DisplayText: 'Hi', Type: 'quickreply' },
+          { DisplayText: 'Call us', Type: 'call', PhoneNumber: '+5511999999999' },
+        ],
+      })
+      assert.equal(template.statusCode, 200, template.body)
+      assert.match(await find(template.json().data.Id), /"hydratedTemplate"/)
+
+      const bad = await post('/chat/send/buttons', {
+        phone: alice,
+        body: 'x',
+        buttons: [{ type: 'cta_url', buttonText: { displayText: 'Go' } }],
+      })
+      assert.equal(bad.statusCode, 400, bad.body)
+      assert.match(bad.json().error, /url is required/)
+      assert.equal(
+        (await post('/chat/send/list', { Phone: alice, Text: 'x', ButtonText: 'y', Sections: [] }))
+          .statusCode,
+        400,
+      )
+    })
+
     it('a WhatsApp refusal comes back as a typed 4xx with WhatsApp’s code, and nothing is stored as sent', async () => {
       network.net.fault(`${me}:1@s.whatsapp.net`, { kind: 'refuse-send', code: 463 })
       const res = await post('/chat/send/text', {
         Phone: alice,
         Body: 'refused',
-        Id: 'REFUSED463XX' + dialect,
+        Id: `REFUSED463XX${dialect}`,
       })
       assert.equal(res.statusCode, 422, res.body)
       assert.equal(res.json().whatsapp_code, 463)
@@ -478,7 +558,7 @@ for (const dialect of DIALECTS) {
       const again = await post('/chat/send/text', {
         Phone: alice,
         Body: 'refused',
-        Id: 'REFUSED463XX' + dialect,
+        Id: `REFUSED463XX${dialect}`,
       })
       assert.equal(again.statusCode, 200, again.body)
     })

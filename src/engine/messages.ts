@@ -44,9 +44,48 @@ export type OutboundContent =
       endTime?: number | undefined
       location?: string | undefined
     }
+  | InteractiveContent
+  | {
+      kind: 'list'
+      title?: string | undefined
+      text: string
+      buttonText: string
+      footer?: string | undefined
+      sections: { title: string; rows: { id: string; title: string; description?: string | undefined }[] }[]
+    }
+  | {
+      kind: 'template'
+      text: string
+      footer?: string | undefined
+      buttons: (
+        | { type: 'quickreply'; text: string; id: string }
+        | { type: 'url'; text: string; url: string }
+        | { type: 'call'; text: string; phone: string }
+      )[]
+    }
   | { kind: 'reaction'; target: MessageRef; emoji: string }
   | { kind: 'edit'; target: MessageRef; text: string }
   | { kind: 'revoke'; target: MessageRef }
+
+/** A native-flow button: `quick_reply`, `cta_url`, `cta_call`, `cta_copy`, `payment_info`, `review_and_pay`, `galaxy_message` (a Flow)… with its parameters. */
+export interface NativeButton {
+  name: string
+  params: Record<string, unknown>
+}
+
+export interface InteractiveCard {
+  body: string
+  footer?: string | undefined
+  title?: string | undefined
+  header?: (MediaUpload & { type: 'image' | 'video' | 'document'; fileName?: string | undefined }) | undefined
+  buttons: NativeButton[]
+}
+
+/** An interactive (native-flow) message: buttons, a Flow, or a carousel of cards. */
+export type InteractiveContent = {
+  kind: 'interactive'
+  cards?: InteractiveCard[] | undefined
+} & InteractiveCard
 
 export interface SendOptions {
   /** The message id to use (a client's idempotency key); the engine makes one when absent. */
@@ -74,6 +113,7 @@ export type MessageType =
   | 'edit'
   | 'revoke'
   | 'poll_vote'
+  | 'interactive'
   | 'other'
 
 export interface MediaInfo {

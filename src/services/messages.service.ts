@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { NormalizedMessage, OutboundContent, Receipt } from '../engine/messages.js'
+import type {
+  InteractiveCard,
+  InteractiveContent,
+  NativeButton,
+  NormalizedMessage,
+  OutboundContent,
+  Receipt,
+} from '../engine/messages.js'
 import type { ConnectionEvent, DownloadKind, EncryptedMedia } from '../engine/port.js'
 import { EngineRefusal } from '../engine/port.js'
 import type { NewEvent } from '../events/event.js'
@@ -19,9 +26,21 @@ import type { UsersService } from './users.service.js'
 type MediaContent = Extract<OutboundContent, { data: Buffer }>
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
+export type { NativeButton }
+
+type HeaderSource = {
+  type: 'image' | 'video' | 'document'
+  source: string
+  mimetype?: string | undefined
+  fileName?: string | undefined
+}
+type CardRequest = Omit<InteractiveCard, 'header'> & { header?: HeaderSource | undefined }
+export type InteractiveRequest = { kind: 'interactive'; cards?: CardRequest[] | undefined } & CardRequest
+
 /** Content as a client gives it: media as a data URL, base64 or URL still to be fetched. */
 export type ContentRequest =
-  | Exclude<OutboundContent, MediaContent>
+  | Exclude<OutboundContent, MediaContent | InteractiveContent>
+  | InteractiveRequest
   | (DistributiveOmit<MediaContent, 'data' | 'mimetype'> & { source: string; mimetype?: string | undefined })
 
 export interface SendRequest {
@@ -196,6 +215,17 @@ export class MessagesService implements InboundSink {
 
   /** Media given as a data URL, base64 or URL → checked bytes and MIME type. */
   private async materialize(content: ContentRequest): Promise<OutboundContent> {
+    if (content.kind === 'interactive') {
+      const header = async (h: HeaderSource | undefined) => {
+        if (!h) return undefined
+        const fetched = await this.media.resolve(h.source, h.type, h.mimetype)
+        return { type: h.type, data: fetched.data, mimetype: fetched.mimetype, fileName: h.fileName }
+      }
+      const cards = content.cards
+        ? await Promise.all(content.cards.map(async (c) => ({ ...c, header: await header(c.header) })))
+        : undefined
+      return { ...content, header: await header(content.header), cards }
+    }
     if (!('source' in content)) return content
     const { source, mimetype, ...rest } = content
     const fetched = await this.media.resolve(source, content.kind, mimetype)

@@ -5,6 +5,14 @@ import type { ContentRequest } from '../../services/messages.service.js'
 import { sendOptions, toChatList, toHistoryItem, toSent } from './chat.mapper.js'
 import * as S from './chat.schemas.js'
 import { Envelope, errorResponses, ok } from './envelope.js'
+import {
+  buttonsContent,
+  carouselContent,
+  flowContent,
+  listContent,
+  templateContent,
+} from './interactive.mapper.js'
+import * as I from './interactive.schemas.js'
 
 const tags = ['Chat']
 const security = [{ ApiKeyAuth: [] }]
@@ -112,6 +120,22 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     endTime: b.EndTime,
     location: b.Location,
   }))
+
+  sendRoute('/chat/send/list', 'Send a list message (a menu of rows in sections)', I.SendList, listContent)
+  sendRoute(
+    '/chat/send/buttons',
+    'Send interactive buttons: quick reply, URL, call, copy, PIX, review and pay; optional media header',
+    I.SendButtons,
+    buttonsContent,
+  )
+  sendRoute('/chat/send/carousel', 'Send a carousel of cards with buttons', I.SendCarousel, carouselContent)
+  sendRoute('/chat/send/flow', 'Send a native WhatsApp Flow message', I.SendFlow, flowContent)
+  sendRoute(
+    '/chat/send/template',
+    'Send a template message with buttons (wuzapi)',
+    I.SendTemplate,
+    templateContent,
+  )
 
   app.post(
     '/chat/send/poll',

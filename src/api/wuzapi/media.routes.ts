@@ -41,7 +41,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<{ services: Services; fileLi
       if (!req.isMultipart())
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send multipart/form-data with a file field')
       const file = await req.file()
-      if (!file || file.fieldname !== 'file') throw new AppError('VALIDATION', 'file is required')
+      if (file?.fieldname !== 'file') throw new AppError('VALIDATION', 'file is required')
       const data = await file.toBuffer().catch(() => {
         throw new AppError('PAYLOAD_TOO_LARGE', 'file is too large')
       })

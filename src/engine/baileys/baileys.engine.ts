@@ -9,6 +9,7 @@ import makeWASocket, {
   decryptPollVote,
   downloadContentFromMessage,
   generateMessageIDV2,
+  generateWAMessageFromContent,
   jidNormalizedUser,
   prepareWAMessageMedia,
   proto,
@@ -30,7 +31,7 @@ import type {
 } from '../port.js'
 import { EngineRefusal } from '../port.js'
 import { storedAuthState } from './auth-state.js'
-import { toBaileysContent } from './content.js'
+import { isRaw, rawContent, toBaileysContent } from './content.js'
 import { deserialize, mediaInfo, normalizeMessage, receiptFromUpdate } from './normalize.js'
 
 /** The Baileys adapter: the only module (with its siblings) that imports `baileys`. */
@@ -339,10 +340,30 @@ export class BaileysEngine implements Engine {
         outgoing.add(id)
         setTimeout(() => outgoing.delete(id), 60_000).unref()
         const ack = serverAck(id, 15_000)
-        const sent = await socket.sendMessage(to, toBaileysContent(content, sendOptions), {
-          messageId: id,
-          ...(sendOptions.ephemeralSeconds ? { ephemeralExpiration: sendOptions.ephemeralSeconds } : {}),
-        })
+        let sent: WAMessage | undefined
+        if (isRaw(content)) {
+          const upload = async (
+            kind: 'image' | 'video' | 'document',
+            data: Buffer,
+            mimetype: string,
+            fileName?: string,
+          ) =>
+            (await prepareWAMessageMedia({ [kind]: data, mimetype, fileName } as never, {
+              upload: socket.waUploadToServer,
+              mediaUploadTimeoutMs: 60_000,
+            })) as proto.IMessage
+          const raw = await rawContent(content, sendOptions, upload)
+          sent = generateWAMessageFromContent(to, raw.message, { userJid: socket.user!.id, messageId: id })
+          await socket.relayMessage(to, sent.message!, {
+            messageId: id,
+            ...(raw.nodes.length ? { additionalNodes: raw.nodes } : {}),
+          })
+        } else {
+          sent = await socket.sendMessage(to, toBaileysContent(content, sendOptions), {
+            messageId: id,
+            ...(sendOptions.ephemeralSeconds ? { ephemeralExpiration: sendOptions.ephemeralSeconds } : {}),
+          })
+        }
         const error = await ack
         if (error !== undefined) throw new EngineRefusal(error, `WhatsApp refused the message (${error})`)
         const message = sent ? normalizeMessage(sent, true, me()) : undefined

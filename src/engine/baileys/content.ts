@@ -1,5 +1,5 @@
 import type { AnyMessageContent, proto, WAMessageKey } from 'baileys'
-import type { MessageRef, OutboundContent, SendOptions } from '../messages.js'
+import type { InteractiveCard, MessageRef, OutboundContent, SendOptions } from '../messages.js'
 
 const keyOf = (ref: MessageRef): WAMessageKey => ({
   remoteJid: ref.chat,
@@ -106,5 +106,127 @@ export function toBaileysContent(content: OutboundContent, options: SendOptions)
       return { text: content.text, edit: keyOf(content.target) }
     case 'revoke':
       return { delete: keyOf(content.target) }
+    case 'interactive':
+    case 'list':
+    case 'template':
+      throw new Error(`${content.kind} messages are relayed raw (rawContent)`)
+  }
+}
+
+type RawKind = Extract<OutboundContent, { kind: 'interactive' | 'list' | 'template' }>
+export const isRaw = (c: OutboundContent): c is RawKind =>
+  c.kind === 'interactive' || c.kind === 'list' || c.kind === 'template'
+
+type Upload = (
+  kind: 'image' | 'video' | 'document',
+  data: Buffer,
+  mimetype: string,
+  fileName?: string,
+) => Promise<proto.IMessage>
+
+/** The `<biz>` node WhatsApp expects beside native-flow messages (baileys.md §5.4). */
+export const BIZ_NODE = {
+  tag: 'biz',
+  attrs: {},
+  content: [
+    {
+      tag: 'interactive',
+      attrs: { type: 'native_flow', v: '1' },
+      content: [{ tag: 'native_flow', attrs: { v: '9', name: 'mixed' } }],
+    },
+  ],
+}
+
+async function card(c: InteractiveCard, upload: Upload): Promise<proto.Message.IInteractiveMessage> {
+  const media = c.header
+    ? await upload(c.header.type, c.header.data, c.header.mimetype, c.header.fileName)
+    : {}
+  return {
+    body: { text: c.body },
+    ...(c.footer ? { footer: { text: c.footer } } : {}),
+    header: { title: c.title ?? '', hasMediaAttachment: Boolean(c.header), ...media },
+    nativeFlowMessage: {
+      buttons: c.buttons.map((b) => ({ name: b.name, buttonParamsJson: JSON.stringify(b.params) })),
+      messageVersion: 1,
+    },
+  }
+}
+
+/**
+ * Interactive, list and template messages as protos (Baileys' sendMessage has no such content
+ * in v7): relayed with `relayMessage`, native-flow ones with the `<biz>` node.
+ */
+export async function rawContent(
+  content: RawKind,
+  options: SendOptions,
+  upload: Upload,
+): Promise<{ message: proto.IMessage; nodes: (typeof BIZ_NODE)[] }> {
+  const contextInfo: proto.IContextInfo | undefined = options.quoted
+    ? {
+        stanzaId: options.quoted.id,
+        participant: options.quoted.participant,
+        quotedMessage: { conversation: options.quoted.text ?? '' },
+      }
+    : undefined
+  if (content.kind === 'list') {
+    return {
+      message: {
+        listMessage: {
+          title: content.title ?? '',
+          description: content.text,
+          buttonText: content.buttonText,
+          footerText: content.footer ?? '',
+          listType: 1,
+          sections: content.sections.map((s) => ({
+            title: s.title,
+            rows: s.rows.map((r) => ({ rowId: r.id, title: r.title, description: r.description ?? '' })),
+          })),
+          ...(contextInfo ? { contextInfo } : {}),
+        },
+      },
+      nodes: [],
+    }
+  }
+  if (content.kind === 'template') {
+    return {
+      message: {
+        templateMessage: {
+          hydratedTemplate: {
+            hydratedContentText: content.text,
+            hydratedFooterText: content.footer ?? '',
+            hydratedButtons: content.buttons.map((b, index) => ({
+              index,
+              ...(b.type === 'quickreply'
+                ? { quickReplyButton: { displayText: b.text, id: b.id } }
+                : b.type === 'url'
+                  ? { urlButton: { displayText: b.text, url: b.url } }
+                  : { callButton: { displayText: b.text, phoneNumber: b.phone } }),
+            })),
+          },
+        },
+      },
+      nodes: [],
+    }
+  }
+  const interactive = await card(content, upload)
+  if (content.cards?.length) {
+    interactive.carouselMessage = {
+      cards: await Promise.all(content.cards.map((c) => card(c, upload))),
+      messageVersion: 1,
+    }
+    interactive.nativeFlowMessage = undefined
+    interactive.header = undefined
+  }
+  if (contextInfo) interactive.contextInfo = contextInfo
+  return {
+    message: {
+      viewOnceMessage: {
+        message: {
+          messageContextInfo: { deviceListMetadataVersion: 2, deviceListMetadata: {} },
+          interactiveMessage: interactive,
+        },
+      },
+    },
+    nodes: [BIZ_NODE],
   }
 }

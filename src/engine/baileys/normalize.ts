@@ -162,6 +162,16 @@ export function normalizeMessage(
       }
       return undefined
     }
+    case 'interactiveMessage':
+      return { ...base, type: 'interactive', text: content.interactiveMessage?.body?.text ?? '' }
+    case 'listMessage':
+      return { ...base, type: 'interactive', text: content.listMessage?.description ?? '' }
+    case 'templateMessage':
+      return {
+        ...base,
+        type: 'interactive',
+        text: content.templateMessage?.hydratedTemplate?.hydratedContentText ?? '',
+      }
     case 'senderKeyDistributionMessage':
     case 'messageContextInfo':
       return undefined
