@@ -30,6 +30,8 @@ export async function storedAuthState(
   // a database round trip made a lost session update likely.
   const recent = new Map<string, string | null>()
   const remember = (key: string, value: string | null) => {
+    // One-time pre-keys are uploaded by the hundred and each used once: not worth keeping.
+    if (key.startsWith('pre-key\u0000')) return
     recent.delete(key)
     recent.set(key, value)
     if (recent.size > RECENT_KEYS) recent.delete(recent.keys().next().value as string)
