@@ -171,6 +171,64 @@ for (const dialect of DIALECTS) {
       assert.equal(note.media?.sha256, sha(OGG))
     })
 
+    it('sends video, round video (PTV), sticker, view-once image, event and link: the contact gets each', async () => {
+      const MP4 = Buffer.concat([
+        Buffer.from([0, 0, 0, 0x18]),
+        Buffer.from('ftypisom', 'latin1'),
+        Buffer.alloc(300, 1),
+      ])
+      const WEBP = Buffer.concat([
+        Buffer.from('RIFF', 'latin1'),
+        Buffer.from([100, 0, 0, 0]),
+        Buffer.from('WEBPVP8 ', 'latin1'),
+        Buffer.alloc(96, 2),
+      ])
+      const cases: [
+        string,
+        object,
+        (m: { type: string; text?: string; media?: { sha256: string }; message: unknown }) => void,
+      ][] = [
+        [
+          '/chat/send/video',
+          { Video: MP4.toString('base64'), Caption: 'clip' },
+          (m) => {
+            assert.equal(m.type, 'videoMessage')
+            assert.equal(m.text, 'clip')
+            assert.equal(m.media?.sha256, sha(MP4))
+          },
+        ],
+        ['/chat/send/ptv', { Video: MP4.toString('base64') }, (m) => assert.equal(m.type, 'ptvMessage')],
+        [
+          '/chat/send/sticker',
+          { Sticker: WEBP.toString('base64') },
+          (m) => {
+            assert.equal(m.type, 'stickerMessage')
+            assert.equal(m.media?.sha256, sha(WEBP))
+          },
+        ],
+        [
+          '/chat/send/image',
+          { Image: PNG.toString('base64'), ViewOnce: true },
+          (m) => assert.match(JSON.stringify(m.message), /viewOnce/),
+        ],
+        [
+          '/chat/send/event',
+          { Name: 'Launch', StartTime: 1_900_000_000, Location: 'Shop' },
+          (m) => assert.match(JSON.stringify(m.message), /"eventMessage".*"name":"Launch"/),
+        ],
+        [
+          '/chat/send/link',
+          { Link: 'https://example.com/menu', Caption: 'Menu' },
+          (m) => assert.equal(m.text, 'Menu\nhttps://example.com/menu'),
+        ],
+      ]
+      for (const [url, body, check] of cases) {
+        const res = await post(url, { Phone: alice, ...body })
+        assert.equal(res.statusCode, 200, `${url}: ${res.body}`)
+        check(await network.net.inbox(alice, (m) => m.id === res.json().data.Id))
+      }
+    })
+
     it('sends location, contact, poll; replies, mentions, reacts, edits and deletes reach the contact', async () => {
       const loc = await post('/chat/send/location', {
         Phone: alice,
