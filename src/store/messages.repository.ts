@@ -182,33 +182,20 @@ export class MessagesRepository {
 
   /** Fills the missing phone or LID of earlier messages once a mapping is learned. */
   async linkIdentity(userId: string, lid: string, pn: string, db: Kysely<DB> = this.db) {
-    await db
-      .updateTable('messages')
-      .set({ chat_pn: pn })
-      .where('user_id', '=', userId)
-      .where('chat_lid', '=', lid)
-      .where('chat_pn', '=', '')
-      .execute()
-    await db
-      .updateTable('messages')
-      .set({ chat_lid: lid })
-      .where('user_id', '=', userId)
-      .where('chat_pn', '=', pn)
-      .where('chat_lid', '=', '')
-      .execute()
-    await db
-      .updateTable('messages')
-      .set({ sender_pn: pn })
-      .where('user_id', '=', userId)
-      .where('sender_lid', '=', lid)
-      .where('sender_pn', '=', '')
-      .execute()
-    await db
-      .updateTable('messages')
-      .set({ sender_lid: lid })
-      .where('user_id', '=', userId)
-      .where('sender_pn', '=', pn)
-      .where('sender_lid', '=', '')
-      .execute()
+    const fill = [
+      ['chat_pn', pn, 'chat_lid', lid],
+      ['chat_lid', lid, 'chat_pn', pn],
+      ['sender_pn', pn, 'sender_lid', lid],
+      ['sender_lid', lid, 'sender_pn', pn],
+    ] as const
+    for (const [missing, value, known, is] of fill) {
+      await db
+        .updateTable('messages')
+        .set({ [missing]: value })
+        .where('user_id', '=', userId)
+        .where(known, '=', is)
+        .where(missing, '=', '')
+        .execute()
+    }
   }
 }

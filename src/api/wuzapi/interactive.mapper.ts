@@ -10,6 +10,14 @@ const need = (value: string | undefined, what: string): string => {
   return value
 }
 
+/** What every payment button carries: currency, total and a reference. */
+const payment = (b: Button, id: string) => ({
+  currency: b.Currency ?? 'BRL',
+  total_amount: { value: b.TotalValue ?? 0, offset: b.TotalOffset ?? 100 },
+  reference_id: b.ReferenceId ?? id,
+  type: 'physical-goods',
+})
+
 /** One of DIGIGO's button types → a native-flow button. */
 export function nativeButton(b: Button, index: number): NativeButton {
   const text = b.ButtonText?.DisplayText ?? ''
@@ -46,10 +54,7 @@ export function nativeButton(b: Button, index: number): NativeButton {
       return {
         name: 'payment_info',
         params: {
-          currency: b.Currency ?? 'BRL',
-          total_amount: { value: b.TotalValue ?? 0, offset: b.TotalOffset ?? 100 },
-          reference_id: b.ReferenceId ?? id,
-          type: 'physical-goods',
+          ...payment(b, id),
           order: { status: 'pending', subtotal: { value: 0, offset: 100 }, order_type: 'ORDER', items: [] },
           payment_settings: [
             {
@@ -70,10 +75,7 @@ export function nativeButton(b: Button, index: number): NativeButton {
       return {
         name: 'review_and_pay',
         params: {
-          currency: b.Currency ?? 'BRL',
-          total_amount: { value: b.TotalValue ?? 0, offset: b.TotalOffset ?? 100 },
-          reference_id: b.ReferenceId ?? id,
-          type: 'physical-goods',
+          ...payment(b, id),
           order: {
             status: 'payment_requested',
             order_type: 'ORDER',
