@@ -10,7 +10,7 @@ import type {
   OutboundContent,
   Receipt,
 } from '../engine/messages.js'
-import type { ConnectionEvent, DownloadKind, EncryptedMedia } from '../engine/port.js'
+import type { DownloadKind, EncryptedMedia } from '../engine/port.js'
 import { EngineRefusal } from '../engine/port.js'
 import type { NewEvent } from '../events/event.js'
 import { messageEvent, messageUpdateEvent, presenceEvent, receiptEvent } from '../events/message-events.js'
@@ -691,5 +691,3 @@ export function parseRecipient(input: string): string {
   }
   throw new AppError('VALIDATION', `invalid phone or JID: ${input}`)
 }
-
-export type { ConnectionEvent }
