@@ -26,6 +26,12 @@ for (const dialect of DIALECTS) {
     before(async () => {
       files = http.createServer((req, res) => {
         if (req.url === '/px.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(PNG)
+        if (req.url === '/menu.html')
+          return res
+            .writeHead(200, { 'content-type': 'text/html' })
+            .end(
+              '<html><head><meta property="og:title" content="Our menu &amp; prices"><meta name="description" content="Fresh every day"></head></html>',
+            )
         res.writeHead(404).end()
       })
       await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
@@ -227,6 +233,31 @@ for (const dialect of DIALECTS) {
         assert.equal(res.statusCode, 200, `${url}: ${res.body}`)
         check(await network.net.inbox(alice, (m) => m.id === res.json().data.Id))
       }
+    })
+
+    it('builds a link preview from the page (fetched under the media URL rules) when LinkPreview is true', async () => {
+      const url = `${filesUrl}/menu.html`
+      const res = await post('/chat/send/text', { Phone: alice, Body: `See ${url}`, LinkPreview: true })
+      assert.equal(res.statusCode, 200, res.body)
+      const got = await network.net.inbox(alice, (m) => m.id === res.json().data.Id)
+      const text = (
+        got.message as { extendedTextMessage: { title: string; description: string; matchedText: string } }
+      ).extendedTextMessage
+      assert.equal(text.title, 'Our menu & prices')
+      assert.equal(text.description, 'Fresh every day')
+      assert.equal(text.matchedText, url)
+      // A private address that is not allowed gets no preview (the text still goes).
+      const plain = await post('/chat/send/text', {
+        Phone: alice,
+        Body: 'See http://127.0.0.1:9/x',
+        LinkPreview: true,
+      })
+      assert.equal(plain.statusCode, 200, plain.body)
+      const p = await network.net.inbox(alice, (m) => m.id === plain.json().data.Id)
+      assert.equal(
+        (p.message as { extendedTextMessage?: { title?: string } }).extendedTextMessage?.title,
+        undefined,
+      )
     })
 
     it('sends location, contact, poll; replies, mentions, reacts, edits and deletes reach the contact', async () => {

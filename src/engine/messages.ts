@@ -14,7 +14,13 @@ interface MediaUpload {
 }
 
 export type OutboundContent =
-  | { kind: 'text'; text: string; linkPreview?: boolean | undefined }
+  | {
+      kind: 'text'
+      text: string
+      linkPreview?: boolean | undefined
+      /** A preview already fetched by the gateway (the engine never fetches URLs itself). */
+      preview?: { url: string; title: string; description: string } | undefined
+    }
   | (MediaUpload & { kind: 'image'; caption?: string | undefined; viewOnce?: boolean | undefined })
   | (MediaUpload & {
       kind: 'video'

@@ -121,6 +121,31 @@ export class MediaFetcher {
     return { data, mimetype }
   }
 
+  /**
+   * The title and description a web page gives for a link preview (Open Graph, else `<title>`),
+   * fetched under the same rules as media; undefined when the page cannot be read.
+   */
+  async linkPreview(url: string): Promise<{ url: string; title: string; description: string } | undefined> {
+    let html: string
+    try {
+      html = (await this.download(url, 512 * 1024, 'document')).toString('utf8')
+    } catch {
+      return undefined
+    }
+    const meta = (name: string) =>
+      new RegExp(`<meta[^>]+(?:property|name)=["']${name}["'][^>]*content=["']([^"']*)["']`, 'i').exec(
+        html,
+      )?.[1] ??
+      new RegExp(`<meta[^>]+content=["']([^"']*)["'][^>]*(?:property|name)=["']${name}["']`, 'i').exec(
+        html,
+      )?.[1]
+    const title = meta('og:title') ?? /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim() ?? ''
+    const description = meta('og:description') ?? meta('description') ?? ''
+    return title || description
+      ? { url, title: decodeEntities(title), description: decodeEntities(description) }
+      : undefined
+  }
+
   private async download(url: string, limit: number, kind: MediaKind): Promise<Buffer> {
     const host = new URL(url).hostname.toLowerCase()
     const trusted = this.allowHosts.has(host)
@@ -185,3 +210,7 @@ const publicOnly: LookupFunction = (hostname, options, callback) => {
     return callback(null, list[0]!.address, list[0]!.family)
   })
 }
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" }
+const decodeEntities = (text: string) =>
+  text.replace(/&(amp|lt|gt|quot|#39|apos);/g, (_, e: string) => ENTITIES[e]!)

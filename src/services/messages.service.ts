@@ -215,6 +215,11 @@ export class MessagesService implements InboundSink {
 
   /** Media given as a data URL, base64 or URL → checked bytes and MIME type. */
   private async materialize(content: ContentRequest): Promise<OutboundContent> {
+    if (content.kind === 'text' && content.linkPreview) {
+      const url = /https?:\/\/[^\s]+/i.exec(content.text)?.[0]
+      const preview = url ? await this.media.linkPreview(url) : undefined
+      return { ...content, preview }
+    }
     if (content.kind === 'interactive') {
       const header = async (h: HeaderSource | undefined) => {
         if (!h) return undefined

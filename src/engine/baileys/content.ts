@@ -28,7 +28,18 @@ export function toBaileysContent(content: OutboundContent, options: SendOptions)
   }
   switch (content.kind) {
     case 'text':
-      return { text: content.text, ...(content.linkPreview ? {} : { linkPreview: null }), ...extra }
+      return {
+        text: content.text,
+        linkPreview: content.preview
+          ? {
+              'canonical-url': content.preview.url,
+              'matched-text': content.preview.url,
+              title: content.preview.title,
+              description: content.preview.description,
+            }
+          : null,
+        ...extra,
+      }
     case 'image':
       return {
         image: content.data,
