@@ -9,6 +9,7 @@ import { MessagesRepository } from '../store/messages.repository.js'
 import { UsersRepository } from '../store/users.repository.js'
 import { AuthService } from './auth.service.js'
 import { HealthService } from './health.service.js'
+import { IdentityService } from './identity.service.js'
 import { MediaFetcher } from './media.js'
 import { MessagesService } from './messages.service.js'
 import { type SessionCounters, SessionsService } from './sessions.service.js'
@@ -22,6 +23,7 @@ export interface Services {
   sessions: SessionsService
   outbox: Outbox
   messages: MessagesService
+  identity: IdentityService
   media: MediaFetcher
 }
 
@@ -66,13 +68,16 @@ export function createServices(deps: ServiceDeps): Services {
     },
   )
   const media = new MediaFetcher({ maxBytes: deps.mediaMaxBytes, allowHosts: deps.mediaAllowHosts })
+  const messagesRepository = new MessagesRepository(database.db)
+  const identity = new IdentityService(messagesRepository, sessions)
   const messages = new MessagesService(
     database.db,
-    new MessagesRepository(database.db),
+    messagesRepository,
     outbox,
     sessions,
     media,
     users,
+    identity,
     deps.logger,
     { sendIntervalMs: deps.sendIntervalMs, dailySendCap: deps.dailySendCap, warmupCaps: deps.warmupCaps },
   )
@@ -83,6 +88,7 @@ export function createServices(deps: ServiceDeps): Services {
     sessions,
     outbox,
     messages,
+    identity,
     media,
   }
 }

@@ -18,8 +18,10 @@ import type { Outbox } from '../events/outbox.js'
 import type { MessagesRepository } from '../store/messages.repository.js'
 import type { DB } from '../store/schema.js'
 import { AppError } from './errors.js'
+import type { IdentityService } from './identity.service.js'
 import { type MediaFetcher, sniffMime } from './media.js'
 import { messageToRow, rowToMessage, type StoredMessage } from './messages.model.js'
+import { bare, pair, parseRecipient } from './recipient.js'
 import type { InboundSink, SessionsService } from './sessions.service.js'
 import type { UsersService } from './users.service.js'
 
@@ -72,9 +74,6 @@ export interface SendResult {
 type InboundEvent = Parameters<InboundSink['handle']>[2]
 type Account = { jid: string; lid: string }
 
-const PHONE = /^\+?[\d\s().-]{7,22}$/
-const JID = /^[\w.:-]+@(s\.whatsapp\.net|lid|g\.us|newsletter|broadcast)$/
-
 /**
  * Every message in and out: stored once (the id is the key), reported through the outbox in the
  * same transaction, sent in order per session, with the LID ↔ phone identity of everyone seen.
@@ -92,6 +91,7 @@ export class MessagesService implements InboundSink {
     private readonly sessions: SessionsService,
     private readonly media: MediaFetcher,
     private readonly users: UsersService,
+    private readonly identity: IdentityService,
     private readonly log: Logger,
     private readonly options: {
       sendIntervalMs?: number | undefined
@@ -122,9 +122,9 @@ export class MessagesService implements InboundSink {
           const [check] = await connection.checkNumbers([target.split('@')[0]!])
           if (!check?.exists)
             throw new AppError('NOT_ON_WHATSAPP', `${target.split('@')[0]} is not on WhatsApp`)
-          if (check.lid) await this.learn(userId, [{ lid: check.lid, pn: target }])
+          if (check.lid) await this.identity.learn(userId, [{ lid: check.lid, pn: target }])
         }
-        lid = (await this.repo.lidForPn(userId, target)) ?? ''
+        lid = (await this.identity.lidOfPhone(userId, target)) ?? ''
         // A phone number whose LID is known is addressed by its LID, as WhatsApp now does.
         if (lid) to = lid
       } else if (target.endsWith('@lid')) {
@@ -165,7 +165,7 @@ export class MessagesService implements InboundSink {
           repeated: false,
         }
       }
-      const pn = target.endsWith('@lid') ? ((await this.repo.pnForLid(userId, target)) ?? '') : target
+      const pn = target.endsWith('@lid') ? ((await this.identity.phoneOfLid(userId, target)) ?? '') : target
       const stored = await this.toStored(userId, sent, account, { fromApi: true, status: 'sent' })
       stored.chat = pn.endsWith('@s.whatsapp.net') ? pn : stored.chat
       stored.chatPn = pn.endsWith('@s.whatsapp.net') ? pn : stored.chatPn
@@ -308,14 +308,14 @@ export class MessagesService implements InboundSink {
     )
     await connection.markRead(refs.map((r) => ({ ...r, fromMe: false })))
     const jid = parseRecipient(chat)
-    await this.repo.setChat(userId, jid.endsWith('@lid') ? await this.phoneOf(userId, jid) : jid, {
+    await this.repo.setChat(userId, jid.endsWith('@lid') ? await this.identity.phoneOf(userId, jid) : jid, {
       unread: 0,
     })
   }
 
   async chatPresence(userId: string, to: string, state: 'composing' | 'paused' | 'recording'): Promise<void> {
     const jid = parseRecipient(to)
-    const lid = jid.endsWith('@s.whatsapp.net') ? await this.repo.lidForPn(userId, jid) : undefined
+    const lid = jid.endsWith('@s.whatsapp.net') ? await this.identity.lidOfPhone(userId, jid) : undefined
     await this.sessions.connection(userId).sendPresence(state, lid ?? jid)
   }
 
@@ -346,7 +346,7 @@ export class MessagesService implements InboundSink {
   private async apply(userId: string, account: Account, event: InboundEvent): Promise<void> {
     switch (event.type) {
       case 'identities':
-        return this.learn(userId, event.pairs)
+        return this.identity.learn(userId, event.pairs)
       case 'messages':
         for (const message of event.messages) await this.ingest(userId, account, message)
         return
@@ -354,8 +354,8 @@ export class MessagesService implements InboundSink {
         for (const receipt of event.receipts) await this.receipt(userId, account, receipt)
         return
       case 'presence': {
-        const who = await this.phoneOf(userId, event.who)
-        const chat = await this.phoneOf(userId, event.chat)
+        const who = await this.identity.phoneOf(userId, event.who)
+        const chat = await this.identity.phoneOf(userId, event.chat)
         await this.outbox.append([presenceEvent(userId, account, { ...event, who, chat })])
         return
       }
@@ -366,7 +366,7 @@ export class MessagesService implements InboundSink {
     const pairs = [pair(message.chat, message.chatAlt), pair(message.sender, message.senderAlt)].filter(
       (p) => p !== undefined,
     )
-    await this.learn(userId, pairs)
+    await this.identity.learn(userId, pairs)
     const stored = await this.toStored(userId, message, account, {
       fromApi: false,
       status: message.fromMe ? 'sent' : 'received',
@@ -433,8 +433,8 @@ export class MessagesService implements InboundSink {
   }
 
   private async receipt(userId: string, account: Account, receipt: Receipt) {
-    const chat = await this.phoneOf(userId, receipt.chat)
-    const by = await this.phoneOf(userId, receipt.by)
+    const chat = await this.identity.phoneOf(userId, receipt.chat)
+    const by = await this.identity.phoneOf(userId, receipt.by)
     const events: NewEvent[] = []
     await this.db.transaction().execute(async (tx) => {
       for (const id of receipt.ids) {
@@ -493,10 +493,10 @@ export class MessagesService implements InboundSink {
     account: Account,
     how: { fromApi: boolean; status: StoredMessage['status'] },
   ): Promise<StoredMessage> {
-    const chat = await this.both(userId, m.chat, m.chatAlt)
+    const chat = await this.identity.both(userId, m.chat, m.chatAlt)
     const sender = m.fromMe
       ? { pn: bare(account.jid), lid: bare(account.lid) }
-      : await this.both(userId, m.sender, m.senderAlt)
+      : await this.identity.both(userId, m.sender, m.senderAlt)
     return {
       id: m.id,
       chat: chat.pn || m.chat,
@@ -522,36 +522,7 @@ export class MessagesService implements InboundSink {
     }
   }
 
-  /** A JID and its alternate → the phone JID and LID, completed from the identity table. */
-  private async both(
-    userId: string,
-    jid: string,
-    alt: string | undefined,
-  ): Promise<{ pn: string; lid: string }> {
-    if (jid.endsWith('@g.us') || jid.endsWith('@newsletter') || jid.endsWith('@broadcast'))
-      return { pn: '', lid: '' }
-    let pn = jid.endsWith('@s.whatsapp.net') ? jid : alt?.endsWith('@s.whatsapp.net') ? alt : ''
-    let lid = jid.endsWith('@lid') ? jid : alt?.endsWith('@lid') ? alt : ''
-    if (!pn && lid) pn = (await this.repo.pnForLid(userId, lid)) ?? ''
-    if (!lid && pn) lid = (await this.repo.lidForPn(userId, pn)) ?? ''
-    return { pn, lid }
-  }
-
-  private async phoneOf(userId: string, jid: string): Promise<string> {
-    return jid.endsWith('@lid') ? ((await this.repo.pnForLid(userId, jid)) ?? jid) : jid
-  }
-
-  /** Stores LID ↔ phone pairs; earlier messages that lacked one side get it. */
-  private async learn(userId: string, pairs: { lid: string; pn: string }[]) {
-    const fresh: { lid: string; pn: string }[] = []
-    const unique = new Map(pairs.map((p) => [p.lid, p]))
-    for (const p of unique.values()) if ((await this.repo.pnForLid(userId, p.lid)) !== p.pn) fresh.push(p)
-    if (fresh.length === 0) return
-    await this.repo.saveIdentities(userId, fresh, new Date().toISOString())
-    for (const p of fresh) await this.repo.linkIdentity(userId, p.lid, p.pn)
-  }
-
-  // ── media and identity ──────────────────────────────────────────────────────────────────────
+  // ── media ──────────────────────────────────────────────────────────────────────
 
   /** Downloads and decrypts a received file from its message's media fields; checks its hash. */
   async download(
@@ -593,36 +564,6 @@ export class MessagesService implements InboundSink {
     }
   }
 
-  /** The LID of a phone number: from what this session learned, else asked of WhatsApp. */
-  async lidFor(userId: string, phone: string): Promise<string> {
-    const pn = parseRecipient(phone)
-    if (!pn.endsWith('@s.whatsapp.net')) throw new AppError('VALIDATION', 'invalid phone/JID format')
-    const known = await this.repo.lidForPn(userId, pn)
-    if (known) return known
-    const [check] = await this.sessions.connection(userId).checkNumbers([pn.split('@')[0]!])
-    if (!check?.exists) throw new AppError('NOT_ON_WHATSAPP', `${pn} is not on WhatsApp`)
-    if (!check.lid) throw new AppError('IDENTITY_UNKNOWN', `no LID known for ${pn}`)
-    await this.learn(userId, [{ lid: check.lid, pn }])
-    return check.lid
-  }
-
-  /** The phone JID of a LID, as far as this session has learned it (WhatsApp offers no lookup). */
-  async phoneFor(userId: string, lid: string): Promise<string> {
-    const jid = lid.trim().replace(/:\d+@/, '@')
-    if (!/^\d+@lid$/.test(jid)) throw new AppError('VALIDATION', 'invalid LID format')
-    const pn = await this.repo.pnForLid(userId, jid)
-    if (!pn) throw new AppError('IDENTITY_UNKNOWN', `no phone number known for ${jid}`)
-    return pn
-  }
-
-  async identities(userId: string, limit: number, offset: number) {
-    const [rows, total] = await Promise.all([
-      this.repo.identities(userId, limit, offset),
-      this.repo.countIdentities(userId),
-    ])
-    return { total, mappings: rows.map((r) => ({ lid: r.lid, pn: r.pn, updatedAt: new Date(r.updated_at) })) }
-  }
-
   // ── reading ─────────────────────────────────────────────────────────────────────────────────
 
   /** A chat's messages, newest first; `before` is the id of the oldest message already seen. */
@@ -638,10 +579,10 @@ export class MessagesService implements InboundSink {
     const jid = parseRecipient(chat)
     const chats = [jid]
     if (jid.endsWith('@s.whatsapp.net')) {
-      const lid = await this.repo.lidForPn(userId, jid)
+      const lid = await this.identity.lidOfPhone(userId, jid)
       if (lid) chats.push(lid)
     } else if (jid.endsWith('@lid')) {
-      const pn = await this.repo.pnForLid(userId, jid)
+      const pn = await this.identity.phoneOfLid(userId, jid)
       if (pn) chats.push(pn)
     }
     let cursor: { timestamp: number; createdAt: string } | undefined
@@ -674,25 +615,5 @@ export class MessagesService implements InboundSink {
   }
 }
 
-const bare = (jid: string) => jid.replace(/:\d+@/, '@')
-
-function pair(jid: string, alt: string | undefined): { lid: string; pn: string } | undefined {
-  if (!alt) return undefined
-  if (jid.endsWith('@lid') && alt.endsWith('@s.whatsapp.net')) return { lid: jid, pn: alt }
-  if (jid.endsWith('@s.whatsapp.net') && alt.endsWith('@lid')) return { lid: alt, pn: jid }
-  return undefined
-}
-
 const ORDER = ['received', 'sent', 'delivered', 'read', 'played']
 const rank = (status: string) => ORDER.indexOf(status)
-
-/** Phone (digits, with `+`, spaces, dots or dashes) or JID → a JID; refuses anything else. */
-export function parseRecipient(input: string): string {
-  const text = input.trim()
-  if (JID.test(text)) return text.replace(/:\d+@/, '@')
-  if (PHONE.test(text)) {
-    const digits = text.replace(/\D/g, '')
-    if (digits.length >= 7 && digits.length <= 15) return `${digits}@s.whatsapp.net`
-  }
-  throw new AppError('VALIDATION', `invalid phone or JID: ${input}`)
-}

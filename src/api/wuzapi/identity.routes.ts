@@ -23,9 +23,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app,
   { services },
 ) => {
-  const { messages } = services
+  const { identity } = services
   const lidOf = async (userId: string, phone: string) => {
-    const lid = await messages.lidFor(userId, phone)
+    const lid = await identity.lidFor(userId, phone)
     const pn = `${phone.replace(/@.*$/, '').replace(/\D/g, '')}@s.whatsapp.net`
     return {
       success: true,
@@ -38,7 +38,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   const phoneOf = async (userId: string, lid: string) => ({
     success: true,
     lid,
-    phone: await messages.phoneFor(userId, lid),
+    phone: await identity.phoneFor(userId, lid),
     created_at: unix(new Date()),
     message: 'Phone/JID retrieved successfully',
   })
@@ -124,7 +124,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     async (req) => {
       const limit = req.query.limit ?? 100
       const offset = req.query.offset ?? 0
-      const { total, mappings } = await messages.identities(req.user!.id, limit, offset)
+      const { total, mappings } = await identity.identities(req.user!.id, limit, offset)
       return {
         success: true,
         total,
