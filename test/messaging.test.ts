@@ -103,6 +103,10 @@ for (const dialect of DIALECTS) {
           [true, 'hello echo'],
         ],
       )
+      // The contact store learned Echo's push name and LID from the message.
+      const contacts = (await get('/user/contacts')).json().data
+      assert.equal(contacts[`${echo}@s.whatsapp.net`].PushName, 'Echo')
+      assert.match(contacts[`${echo}@s.whatsapp.net`].Lid, /@lid$/)
       // The chat list knows the chat, its name, LID and unread count; reading it clears the count.
       const chatOf = async () =>
         (await get('/chat/list'))

@@ -63,6 +63,8 @@ export type ConnectionEvent =
   /** LID ↔ phone number pairs the engine learned (JIDs without device). */
   | { type: 'identities'; pairs: { lid: string; pn: string }[] }
   | { type: 'presence'; chat: string; who: string; state: string; lastSeen: number | undefined }
+  /** Names learned for people: address book (app state), history sync, push names. */
+  | { type: 'contacts'; contacts: ContactInfo[] }
 
 /** One live WhatsApp socket. */
 export interface EngineConnection {
@@ -139,4 +141,14 @@ export interface EncryptedMedia {
   url?: string | undefined
   directPath?: string | undefined
   mediaKey: string
+}
+
+export interface ContactInfo {
+  /** Phone JID when known, else the LID. */
+  jid: string
+  lid?: string | undefined
+  pushName?: string | undefined
+  fullName?: string | undefined
+  firstName?: string | undefined
+  businessName?: string | undefined
 }

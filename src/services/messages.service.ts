@@ -10,7 +10,7 @@ import type {
   OutboundContent,
   Receipt,
 } from '../engine/messages.js'
-import type { DownloadKind, EncryptedMedia } from '../engine/port.js'
+import type { ContactInfo, DownloadKind, EncryptedMedia } from '../engine/port.js'
 import { EngineRefusal } from '../engine/port.js'
 import type { NewEvent } from '../events/event.js'
 import { messageEvent, messageUpdateEvent, presenceEvent, receiptEvent } from '../events/message-events.js'
@@ -353,6 +353,17 @@ export class MessagesService implements InboundSink {
       case 'receipts':
         for (const receipt of event.receipts) await this.receipt(userId, account, receipt)
         return
+      case 'contacts': {
+        const now = new Date().toISOString()
+        await this.identity.learn(
+          userId,
+          event.contacts.flatMap((c) =>
+            c.lid && c.jid.endsWith('@s.whatsapp.net') ? [{ lid: c.lid, pn: c.jid }] : [],
+          ),
+        )
+        for (const c of event.contacts) await this.repo.saveContact(userId, contactRow(c), now)
+        return
+      }
       case 'presence': {
         const who = await this.identity.phoneOf(userId, event.who)
         const chat = await this.identity.phoneOf(userId, event.chat)
@@ -371,6 +382,16 @@ export class MessagesService implements InboundSink {
       fromApi: false,
       status: message.fromMe ? 'sent' : 'received',
     })
+    if (!stored.fromMe && stored.pushName && (stored.senderPn || stored.senderLid))
+      await this.repo.saveContact(
+        userId,
+        contactRow({
+          jid: stored.senderPn || stored.senderLid,
+          lid: stored.senderLid,
+          pushName: stored.pushName,
+        }),
+        new Date().toISOString(),
+      )
     const events: NewEvent[] = [
       messageEvent(userId, stored, account, message.targetId ? { targetId: message.targetId } : {}),
     ]
@@ -594,6 +615,18 @@ export class MessagesService implements InboundSink {
     return (await this.repo.history(userId, chats, limit, cursor)).map(rowToMessage)
   }
 
+  /** Everyone this number has names for. */
+  async contacts(userId: string) {
+    return (await this.repo.contacts(userId)).map((c) => ({
+      jid: c.jid,
+      lid: c.lid,
+      pushName: c.push_name,
+      fullName: c.full_name,
+      firstName: c.first_name,
+      businessName: c.business_name,
+    }))
+  }
+
   /** The user's chats: pinned first, then the most recent. */
   async chats(userId: string) {
     return (await this.repo.chats(userId)).map((c) => ({
@@ -617,3 +650,12 @@ export class MessagesService implements InboundSink {
 
 const ORDER = ['received', 'sent', 'delivered', 'read', 'played']
 const rank = (status: string) => ORDER.indexOf(status)
+
+const contactRow = (c: ContactInfo) => ({
+  jid: c.jid,
+  lid: c.lid ?? '',
+  push_name: c.pushName ?? '',
+  full_name: c.fullName ?? '',
+  first_name: c.firstName ?? '',
+  business_name: c.businessName ?? '',
+})

@@ -23,7 +23,10 @@ export interface InboundSink {
   handle(
     userId: string,
     account: { jid: string; lid: string },
-    event: Extract<ConnectionEvent, { type: 'messages' | 'receipts' | 'identities' | 'presence' }>,
+    event: Extract<
+      ConnectionEvent,
+      { type: 'messages' | 'receipts' | 'identities' | 'presence' | 'contacts' }
+    >,
   ): void
   /** The engine's copy of a message this session sent or received (retries, poll votes). */
   rawMessage(userId: string, id: string): Promise<string | undefined>
@@ -377,6 +380,7 @@ export class SessionsService {
       case 'receipts':
       case 'identities':
       case 'presence':
+      case 'contacts':
         this.inbound?.handle(s.userId, { jid: s.jid ?? '', lid: s.lid ?? '' }, event)
         return
       case 'close': {

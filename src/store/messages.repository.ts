@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { ChatRow, MessageRow, MessageRowUpdate, NewMessageRow } from './messages.table.js'
+import type { ChatRow, ContactRow, MessageRow, MessageRowUpdate, NewMessageRow } from './messages.table.js'
 import type { DB } from './schema.js'
 
 /** Plain Kysely over `messages` and `identities`; every write takes an optional transaction. */
@@ -123,6 +123,37 @@ export class MessagesRepository {
       .orderBy('pinned', 'desc')
       .orderBy('last_message_at', 'desc')
       .execute()
+  }
+
+  /** Records what is known of a person's names; empty fields keep what was known before. */
+  async saveContact(
+    userId: string,
+    c: Pick<ContactRow, 'jid' | 'lid' | 'push_name' | 'full_name' | 'first_name' | 'business_name'>,
+    now: string,
+    db: Kysely<DB> = this.db,
+  ) {
+    await db
+      .insertInto('contacts')
+      .values({ user_id: userId, ...c, updated_at: now })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'jid']).doUpdateSet((eb) => {
+          const keep = (column: 'lid' | 'push_name' | 'full_name' | 'first_name' | 'business_name') =>
+            c[column] ? eb.val(c[column]) : eb.ref(`contacts.${column}`)
+          return {
+            lid: keep('lid'),
+            push_name: keep('push_name'),
+            full_name: keep('full_name'),
+            first_name: keep('first_name'),
+            business_name: keep('business_name'),
+            updated_at: now,
+          }
+        }),
+      )
+      .execute()
+  }
+
+  contacts(userId: string): Promise<ContactRow[]> {
+    return this.db.selectFrom('contacts').selectAll().where('user_id', '=', userId).orderBy('jid').execute()
   }
 
   async saveIdentities(userId: string, pairs: { lid: string; pn: string }[], at: string) {

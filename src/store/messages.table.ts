@@ -62,3 +62,17 @@ export interface ChatsTable {
 }
 
 export type ChatRow = Selectable<ChatsTable>
+
+export interface ContactsTable {
+  user_id: string
+  /** Phone JID when known, else the LID. */
+  jid: string
+  lid: string
+  push_name: string
+  full_name: string
+  first_name: string
+  business_name: string
+  updated_at: string
+}
+
+export type ContactRow = Selectable<ContactsTable>

@@ -1,6 +1,6 @@
 import type { AuthCredsTable, AuthKeysTable, SessionLeasesTable } from './auth.table.js'
 import type { EventsTable } from './events.table.js'
-import type { ChatsTable, IdentitiesTable, MessagesTable } from './messages.table.js'
+import type { ChatsTable, ContactsTable, IdentitiesTable, MessagesTable } from './messages.table.js'
 import type { MetaTable } from './meta.table.js'
 import type { UsersTable } from './users.table.js'
 
@@ -15,4 +15,5 @@ export interface DB {
   messages: MessagesTable
   identities: IdentitiesTable
   chats: ChatsTable
+  contacts: ContactsTable
 }

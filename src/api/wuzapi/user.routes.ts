@@ -37,4 +37,51 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       }
     },
   )
+
+  app.get(
+    '/user/contacts',
+    {
+      schema: {
+        tags: ['User'],
+        security: [{ ApiKeyAuth: [] }],
+        summary: 'Everyone this number has names for (push names, address book, business names)',
+        response: {
+          200: Type.Object({
+            code: Type.Integer(),
+            data: Type.Record(
+              Type.String(),
+              Type.Object({
+                BusinessName: Type.String(),
+                FirstName: Type.String(),
+                Found: Type.Boolean(),
+                FullName: Type.String(),
+                PushName: Type.String(),
+                Lid: Type.String({ description: 'Zapwire: the contact’s LID ("" when unknown)' }),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const contacts = await services.messages.contacts(req.user!.id)
+      return {
+        code: 200,
+        data: Object.fromEntries(
+          contacts.map((c) => [
+            c.jid,
+            {
+              BusinessName: c.businessName,
+              FirstName: c.firstName,
+              Found: true,
+              FullName: c.fullName,
+              PushName: c.pushName,
+              Lid: c.lid,
+            },
+          ]),
+        ),
+      }
+    },
+  )
 }

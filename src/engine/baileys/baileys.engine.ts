@@ -5,6 +5,7 @@ import makeWASocket, {
   type AuthenticationCreds,
   Browsers,
   BufferJSON,
+  type Contact,
   DEFAULT_CONNECTION_CONFIG,
   decryptPollVote,
   downloadContentFromMessage,
@@ -243,6 +244,30 @@ export class BaileysEngine implements Engine {
       )
       if (receipts.length > 0) onEvent({ type: 'receipts', receipts })
     })
+    const contactsOf = (list: Partial<Contact>[]) =>
+      list.flatMap((c) => {
+        if (!c.id || !(c.name || c.notify || c.verifiedName)) return []
+        const id = jidNormalizedUser(c.id)
+        const pn = id.endsWith('@lid') ? (c.phoneNumber ? jidNormalizedUser(c.phoneNumber) : undefined) : id
+        const lid = id.endsWith('@lid') ? id : c.lid ? jidNormalizedUser(c.lid) : undefined
+        return [
+          {
+            jid: pn ?? id,
+            lid,
+            pushName: c.notify ?? undefined,
+            fullName: c.name ?? undefined,
+            firstName: c.name?.split(' ')[0],
+            businessName: c.verifiedName ?? undefined,
+          },
+        ]
+      })
+    const reportContacts = (list: Partial<Contact>[]) => {
+      const contacts = contactsOf(list)
+      if (contacts.length > 0) onEvent({ type: 'contacts', contacts })
+    }
+    socket.ev.on('contacts.upsert', reportContacts)
+    socket.ev.on('contacts.update', reportContacts)
+    socket.ev.on('messaging-history.set', ({ contacts }) => reportContacts(contacts))
     socket.ev.on('lid-mapping.update', (mapping) => {
       onEvent({
         type: 'identities',
