@@ -638,6 +638,59 @@ for (const dialect of DIALECTS) {
       )
     })
 
+    it('archives, pins, mutes, stars and deletes chats through app-state patches once the phone shared its key', async () => {
+      const before = await post('/chat/pin', { phone: alice, pin: true })
+      assert.equal(before.statusCode, 409, before.body)
+      assert.match(before.json().error, /app-state key/)
+      const res = await fetch(`${network.net.running.info.controlUrl}/accounts/${me}/app-state-key`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+      assert.equal(res.status, 200, await res.clone().text())
+      const pin = await eventually(
+        'the key share to arrive',
+        async () => {
+          const r = await post('/chat/pin', { phone: alice, pin: true })
+          return r.statusCode === 200 ? r : undefined
+        },
+        10_000,
+      )
+      assert.deepEqual(pin.json().data, {
+        success: true,
+        message: 'Chat pinned successfully',
+        jid: `${alice}@s.whatsapp.net`,
+        pinned: true,
+      })
+      const archive = await post('/chat/archive', { phone: alice, archive: true })
+      assert.equal(archive.statusCode, 200, archive.body)
+      const mute = await post('/chat/mute', { phone: alice, mute: true, mute_duration: '8h' })
+      assert.equal(mute.statusCode, 200, mute.body)
+      assert.equal(mute.json().data.duration, '8h')
+      const last = (await post('/chat/send/text', { Phone: alice, Body: 'keep this one' })).json().data.Id
+      const star = await post('/chat/star', { chat_jid: alice, message_id: last, star: true })
+      assert.equal(star.statusCode, 200, star.body)
+      const patches = (
+        (await (await fetch(`${network.net.running.info.controlUrl}/accounts/${me}/app-state`)).json()) as {
+          patches: Record<string, number>
+        }
+      ).patches
+      const total = Object.values(patches).reduce((a, b) => a + b, 0)
+      assert.ok(total >= 4, JSON.stringify(patches))
+      const chat = (await get('/chat/list'))
+        .json()
+        .chats.find((c: { chat_jid: string }) => c.chat_jid === `${alice}@s.whatsapp.net`)
+      assert.equal(chat.pinned, true)
+      assert.equal(chat.archived, true)
+      assert.ok(chat.muted_until > Date.now() / 1000)
+      const del = await post('/chat/delete-chat', { phone: alice })
+      assert.equal(del.statusCode, 200, del.body)
+      assert.equal(
+        (await post('/chat/mute', { phone: alice, mute: true, mute_duration: '2d' })).statusCode,
+        400,
+      )
+    })
+
     it('a WhatsApp refusal comes back as a typed 4xx with WhatsApp’s code, and nothing is stored as sent', async () => {
       network.net.fault(`${me}:1@s.whatsapp.net`, { kind: 'refuse-send', code: 463 })
       const res = await post('/chat/send/text', {

@@ -96,6 +96,11 @@ export interface EngineConnection {
   download(kind: DownloadKind, media: EncryptedMedia): Promise<Buffer>
   /** Encrypts and uploads a file to WhatsApp's media servers; answers what a message needs. */
   upload(kind: DownloadKind, data: Buffer, mimetype: string): Promise<MediaInfo>
+  /**
+   * Changes a chat through an app-state patch (synced to the phone and the other devices).
+   * Needs the app-state key the phone shares after linking.
+   */
+  modifyChat(chat: string, change: ChatChange): Promise<void>
   /** Re-syncs what a long-lived session may have lost (DIGIGO's /session/refresh). */
   refresh(what: RefreshRequest): Promise<RefreshReport>
 }
@@ -152,3 +157,19 @@ export interface ContactInfo {
   firstName?: string | undefined
   businessName?: string | undefined
 }
+
+/** The chat's newest message, which archive, delete and clear patches must name. */
+export interface LastMessage {
+  id: string
+  fromMe: boolean
+  participant?: string | undefined
+  timestamp: number
+}
+
+export type ChatChange =
+  | { kind: 'archive'; archive: boolean; last: LastMessage | undefined }
+  | { kind: 'pin'; pin: boolean }
+  /** Until when (unix ms; -1 forever), or null to unmute. */
+  | { kind: 'mute'; until: number | null }
+  | { kind: 'star'; id: string; fromMe: boolean; star: boolean }
+  | { kind: 'delete'; last: LastMessage | undefined }

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'HISTORY_DISABLED'
   | 'IDENTITY_UNKNOWN'
   | 'SEND_CAP_REACHED'
+  | 'APP_STATE_NOT_READY'
 
 export class AppError extends Error {
   constructor(

@@ -10,7 +10,7 @@ import type {
   OutboundContent,
   Receipt,
 } from '../engine/messages.js'
-import type { ContactInfo, DownloadKind, EncryptedMedia } from '../engine/port.js'
+import type { ChatChange, ContactInfo, DownloadKind, EncryptedMedia } from '../engine/port.js'
 import { EngineRefusal } from '../engine/port.js'
 import type { NewEvent } from '../events/event.js'
 import { messageEvent, messageUpdateEvent, presenceEvent, receiptEvent } from '../events/message-events.js'
@@ -541,6 +541,63 @@ export class MessagesService implements InboundSink {
       votes: {},
       content: m.content,
     }
+  }
+
+  // ── chat settings (app-state patches) ───────────────────────────────────────────────────────
+
+  /** Archives, pins, mutes or deletes a chat, or stars a message, on every device of the account. */
+  async modifyChat(
+    userId: string,
+    chatInput: string,
+    change:
+      | { kind: 'archive'; archive: boolean }
+      | { kind: 'pin'; pin: boolean }
+      | { kind: 'mute'; until: number | null }
+      | { kind: 'star'; id: string; star: boolean; fromMe?: boolean | undefined }
+      | { kind: 'delete' },
+  ): Promise<string> {
+    const connection = this.sessions.connection(userId)
+    const chat = parseRecipient(chatInput)
+    const lid = chat.endsWith('@s.whatsapp.net') ? await this.identity.lidOfPhone(userId, chat) : undefined
+    const [newest] = await this.repo.history(userId, lid ? [chat, lid] : [chat], 1)
+    const last = newest
+      ? {
+          id: newest.id,
+          fromMe: newest.from_me === 1,
+          participant:
+            chat.endsWith('@g.us') && newest.from_me !== 1
+              ? newest.sender_lid || newest.sender_pn
+              : undefined,
+          timestamp: Number(newest.timestamp),
+        }
+      : undefined
+    let engineChange: ChatChange
+    if (change.kind === 'star') {
+      const row = await this.repo.find(userId, change.id)
+      engineChange = {
+        kind: 'star',
+        id: change.id,
+        star: change.star,
+        fromMe: change.fromMe ?? row?.from_me === 1,
+      }
+    } else if (change.kind === 'archive' || change.kind === 'delete') {
+      engineChange = { ...change, last }
+    } else {
+      engineChange = change
+    }
+    try {
+      await connection.modifyChat(chat, engineChange)
+    } catch (err) {
+      if (err instanceof EngineRefusal) throw new AppError('APP_STATE_NOT_READY', err.message)
+      throw err
+    }
+    if (change.kind === 'archive') await this.repo.setChat(userId, chat, { archived: change.archive ? 1 : 0 })
+    if (change.kind === 'pin') await this.repo.setChat(userId, chat, { pinned: change.pin ? 1 : 0 })
+    if (change.kind === 'mute')
+      await this.repo.setChat(userId, chat, {
+        muted_until: change.until === null ? 0 : change.until === -1 ? -1 : Math.floor(change.until / 1000),
+      })
+    return chat
   }
 
   // ── media ──────────────────────────────────────────────────────────────────────

@@ -102,16 +102,29 @@ export class MessagesRepository {
       .execute()
   }
 
+  /** Changes a chat's settings, creating its row when the chat has no message yet. */
   async setChat(
     userId: string,
     jid: string,
     change: Partial<Pick<ChatRow, 'unread' | 'pinned' | 'archived' | 'muted_until'>>,
   ) {
+    const now = new Date().toISOString()
     await this.db
-      .updateTable('chats')
-      .set({ ...change, updated_at: new Date().toISOString() })
-      .where('user_id', '=', userId)
-      .where('jid', '=', jid)
+      .insertInto('chats')
+      .values({
+        user_id: userId,
+        jid,
+        lid: '',
+        name: '',
+        last_message_at: 0,
+        unread: 0,
+        pinned: 0,
+        archived: 0,
+        muted_until: 0,
+        ...change,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(['user_id', 'jid']).doUpdateSet({ ...change, updated_at: now }))
       .execute()
   }
 

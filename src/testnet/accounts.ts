@@ -58,6 +58,10 @@ export interface Account {
   picture: { id: string; url: string } | undefined
   /** Accounts this one blocked: their messages and calls are not delivered to it. */
   blocked: Set<Account>
+  /** App-state sync keys the phone shared with its companions (base64 id → key data). */
+  appStateKeys: Map<string, Buffer>
+  /** App-state patches companions sent, by collection name (their content stays encrypted). */
+  appStatePatches: Map<string, number>
 }
 
 export const DEFAULT_PRIVACY = {
@@ -108,6 +112,8 @@ export class AccountBook {
       about: { text: 'Hey there! I am using WhatsApp.', t: Math.floor(Date.now() / 1000) },
       picture: undefined,
       blocked: new Set(),
+      appStateKeys: new Map(),
+      appStatePatches: new Map(),
     }
     this.byPhone.set(phone, account)
     this.byLid.set(lid, account)

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyError } from 'fastify'
 import { lidJid, pnJid } from './accounts.js'
+import { shareAppStateKey } from './app-state.js'
 import type { SendRequest } from './contact.js'
 import { FAULT_KINDS, type Fault } from './faults.js'
 import { NetworkError } from './network.js'
@@ -119,6 +120,37 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ running: RunningNetwork 
       if (!account) throw new NetworkError(404, `no account ${req.params.phone}`)
       setPresence(network, account, req.body.type)
       return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
+    '/accounts/:phone/app-state-key',
+    {
+      schema: {
+        params: Type.Object({ phone: Phone }),
+        body: Type.Object({ device: Type.Optional(Type.Integer({ minimum: 1, default: 1 })) }),
+        response: { 200: Type.Object({ keyId: Type.String() }), 404: Problem },
+      },
+    },
+    async (req) => {
+      const account = network.accounts.get(req.params.phone)
+      if (!account) throw new NetworkError(404, `no account ${req.params.phone}`)
+      return { keyId: await shareAppStateKey(network, account, req.body.device ?? 1) }
+    },
+  )
+
+  app.get(
+    '/accounts/:phone/app-state',
+    {
+      schema: {
+        params: Type.Object({ phone: Phone }),
+        response: { 200: Type.Object({ patches: Type.Record(Type.String(), Type.Integer()) }), 404: Problem },
+      },
+    },
+    async (req) => {
+      const account = network.accounts.get(req.params.phone)
+      if (!account) throw new NetworkError(404, `no account ${req.params.phone}`)
+      return { patches: Object.fromEntries(account.appStatePatches) }
     },
   )
 

@@ -108,15 +108,19 @@ function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): Binar
     case 'usync:get:usync':
       return [usync(net, first!)]
     case 'w:sync:app:state:set:sync':
-      // No app-state patches are simulated yet: every collection is answered as up to date.
+      // Patches a companion writes are counted per collection (their content stays encrypted);
+      // every collection is answered as up to date at the version the client asked for.
       return [
         {
           tag: 'sync',
           attrs: {},
-          content: getBinaryNodeChildren(first, 'collection').map((c) => ({
-            tag: 'collection',
-            attrs: { name: c.attrs.name ?? '', version: c.attrs.version ?? '0' },
-          })),
+          content: getBinaryNodeChildren(first, 'collection').map((c) => {
+            const name = c.attrs.name ?? ''
+            const patches = getBinaryNodeChildren(c, 'patch').length
+            if (patches && conn.account)
+              conn.account.appStatePatches.set(name, (conn.account.appStatePatches.get(name) ?? 0) + patches)
+            return { tag: 'collection', attrs: { name, version: c.attrs.version ?? '0' } }
+          }),
         },
       ]
     default:

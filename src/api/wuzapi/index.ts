@@ -5,6 +5,7 @@ import type { Services } from '../../services/index.js'
 import type { User } from '../../services/users.model.js'
 import { adminUsersRoutes } from './admin-users.routes.js'
 import { chatRoutes } from './chat.routes.js'
+import { chatSettingsRoutes } from './chat-settings.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
 import { eventsRoutes } from './events.routes.js'
 import { identityRoutes } from './identity.routes.js'
@@ -41,6 +42,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(sessionRoutes, { services })
     await user.register(eventsRoutes, { services })
     await user.register(chatRoutes, { services })
+    await user.register(chatSettingsRoutes, { services })
     await user.register(identityRoutes, { services })
     await user.register(mediaRoutes, { services, fileLimit: 100 * 2 ** 20 })
   })

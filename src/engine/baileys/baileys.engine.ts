@@ -27,6 +27,7 @@ import type {
   Engine,
   EngineCapability,
   EngineConnection,
+  LastMessage,
   RefreshReport,
   RefreshRequest,
 } from '../port.js'
@@ -330,6 +331,44 @@ export class BaileysEngine implements Engine {
         }
       },
       refresh: (what) => refresh(socket, what),
+      modifyChat: async (chat, change) => {
+        const lastMessages = (last: LastMessage | undefined) =>
+          last
+            ? [
+                {
+                  key: {
+                    remoteJid: chat,
+                    id: last.id,
+                    fromMe: last.fromMe,
+                    ...(last.participant ? { participant: last.participant } : {}),
+                  },
+                  messageTimestamp: last.timestamp,
+                },
+              ]
+            : []
+        try {
+          switch (change.kind) {
+            case 'archive':
+              return await socket.chatModify(
+                { archive: change.archive, lastMessages: lastMessages(change.last) },
+                chat,
+              )
+            case 'pin':
+              return await socket.chatModify({ pin: change.pin }, chat)
+            case 'mute':
+              return await socket.chatModify({ mute: change.until }, chat)
+            case 'star':
+              return await socket.star(chat, [{ id: change.id, fromMe: change.fromMe }], change.star)
+            case 'delete':
+              return await socket.chatModify({ delete: true, lastMessages: lastMessages(change.last) }, chat)
+          }
+        } catch (err) {
+          const message = (err as Error).message
+          if (/App state key/i.test(message))
+            throw new EngineRefusal(409, 'the phone has not shared its app-state key yet')
+          throw err
+        }
+      },
       upload: async (kind, data, mimetype) => {
         const prepared = await prepareWAMessageMedia({ [kind]: data, mimetype } as never, {
           upload: socket.waUploadToServer,
