@@ -691,6 +691,14 @@ for (const dialect of DIALECTS) {
       )
     })
 
+    it('sets the about text (/status/set/text)', async () => {
+      const res = await post('/status/set/text', { Body: 'Open 9 to 5' })
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(res.json().data.Details, 'Status set successfully')
+      assert.equal(network.net.network.accounts.get(me)!.about.text, 'Open 9 to 5')
+      assert.equal((await post('/status/set/text', { Body: 'x'.repeat(140) })).statusCode, 400)
+    })
+
     it('a WhatsApp refusal comes back as a typed 4xx with WhatsApp’s code, and nothing is stored as sent', async () => {
       network.net.fault(`${me}:1@s.whatsapp.net`, { kind: 'refuse-send', code: 463 })
       const res = await post('/chat/send/text', {

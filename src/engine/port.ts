@@ -101,6 +101,8 @@ export interface EngineConnection {
    * Needs the app-state key the phone shares after linking.
    */
   modifyChat(chat: string, change: ChatChange): Promise<void>
+  /** Sets the account's "about" text (what wuzapi calls its status text). */
+  setAbout(text: string): Promise<void>
   /** Re-syncs what a long-lived session may have lost (DIGIGO's /session/refresh). */
   refresh(what: RefreshRequest): Promise<RefreshReport>
 }

@@ -543,6 +543,11 @@ export class MessagesService implements InboundSink {
     }
   }
 
+  /** Sets the account's "about" text. */
+  async setAbout(userId: string, text: string): Promise<void> {
+    await this.sessions.connection(userId).setAbout(text)
+  }
+
   // ── chat settings (app-state patches) ───────────────────────────────────────────────────────
 
   /** Archives, pins, mutes or deletes a chat, or stars a message, on every device of the account. */

@@ -137,4 +137,21 @@ export const chatSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Services 
       return ok({ success: true, message: 'Chat deleted successfully', jid })
     },
   )
+
+  app.post(
+    '/status/set/text',
+    {
+      schema: {
+        tags: ['User'],
+        security,
+        summary: 'Set your “about” text (wuzapi’s status text)',
+        body: Type.Object({ Body: Type.String({ maxLength: 139, 'x-aliases': ['text', 'status'] }) }),
+        response: { 200: Envelope(Type.Object({ Details: Type.String() })), ...errorResponses, 409: ref },
+      },
+    },
+    async (req) => {
+      await messages.setAbout(req.user!.id, req.body.Body)
+      return ok({ Details: 'Status set successfully' })
+    },
+  )
 }

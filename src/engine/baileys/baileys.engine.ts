@@ -331,6 +331,7 @@ export class BaileysEngine implements Engine {
         }
       },
       refresh: (what) => refresh(socket, what),
+      setAbout: (text) => socket.updateProfileStatus(text),
       modifyChat: async (chat, change) => {
         const lastMessages = (last: LastMessage | undefined) =>
           last
