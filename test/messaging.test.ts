@@ -139,6 +139,21 @@ for (const dialect of DIALECTS) {
       assert.equal(contact.inbox.filter((m) => m.id === body.Id).length, 1)
     })
 
+    it('EchoApi reports an API send as a Message event (IsFromAPI); without it nothing is echoed', async () => {
+      const echoed = await post('/chat/send/text', { Phone: alice, Body: 'echo me', EchoApi: true })
+      assert.equal(echoed.statusCode, 200, echoed.body)
+      const quiet = await post('/chat/send/text', { Phone: alice, Body: 'do not echo' })
+      assert.equal(quiet.statusCode, 200, quiet.body)
+      const messages = await events('Message')
+      const event = messages.find((e) => e.data.Info.ID === echoed.json().data.Id)
+      assert.ok(event, 'the echoed send is a Message event')
+      assert.equal(event.data.Info.IsFromAPI, true)
+      assert.equal(event.data.Info.IsFromMe, true)
+      assert.equal(event.data.text, 'echo me')
+      assert.equal(event.data.chatPn, `${alice}@s.whatsapp.net`)
+      assert.ok(!messages.some((e) => e.data.Info.ID === quiet.json().data.Id))
+    })
+
     it('sends media from base64, a data URL and an allowed URL; the contact decrypts the same bytes', async () => {
       const image = await post('/chat/send/image', {
         Phone: alice,

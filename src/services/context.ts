@@ -70,6 +70,7 @@ export async function openContext(options: ContextOptions): Promise<Context> {
         services.outbox.stop()
         await services.sessions.stopAll()
         await services.messages.drain()
+        await services.inbound.drain()
         await services.media.close()
         await database.close()
       },

@@ -8,9 +8,12 @@ import { EventsRepository } from '../store/events.repository.js'
 import { MessagesRepository } from '../store/messages.repository.js'
 import { UsersRepository } from '../store/users.repository.js'
 import { AuthService } from './auth.service.js'
+import { ChatsService } from './chats.service.js'
 import { HealthService } from './health.service.js'
 import { IdentityService } from './identity.service.js'
+import { InboundService } from './inbound.service.js'
 import { MediaFetcher } from './media.js'
+import { MessageLedger } from './message-ledger.js'
 import { MessagesService } from './messages.service.js'
 import { type SessionCounters, SessionsService } from './sessions.service.js'
 import { UsersService } from './users.service.js'
@@ -23,6 +26,8 @@ export interface Services {
   sessions: SessionsService
   outbox: Outbox
   messages: MessagesService
+  inbound: InboundService
+  chats: ChatsService
   identity: IdentityService
   media: MediaFetcher
 }
@@ -70,10 +75,19 @@ export function createServices(deps: ServiceDeps): Services {
   const media = new MediaFetcher({ maxBytes: deps.mediaMaxBytes, allowHosts: deps.mediaAllowHosts })
   const messagesRepository = new MessagesRepository(database.db)
   const identity = new IdentityService(messagesRepository, sessions)
-  const messages = new MessagesService(
+  const ledger = new MessageLedger(database.db, messagesRepository, outbox, identity)
+  const inbound = new InboundService(
     database.db,
     messagesRepository,
+    ledger,
     outbox,
+    sessions,
+    identity,
+    deps.logger,
+  )
+  const messages = new MessagesService(
+    messagesRepository,
+    ledger,
     sessions,
     media,
     users,
@@ -88,6 +102,8 @@ export function createServices(deps: ServiceDeps): Services {
     sessions,
     outbox,
     messages,
+    inbound,
+    chats: new ChatsService(messagesRepository, sessions, identity),
     identity,
     media,
   }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type {
   InteractiveCard,
@@ -8,21 +7,18 @@ import type {
   NativeButton,
   NormalizedMessage,
   OutboundContent,
-  Receipt,
 } from '../engine/messages.js'
-import type { ChatChange, ContactInfo, DownloadKind, EncryptedMedia } from '../engine/port.js'
+import type { DownloadKind, EncryptedMedia } from '../engine/port.js'
 import { EngineRefusal } from '../engine/port.js'
-import type { NewEvent } from '../events/event.js'
-import { messageEvent, messageUpdateEvent, presenceEvent, receiptEvent } from '../events/message-events.js'
-import type { Outbox } from '../events/outbox.js'
+import { messageEvent } from '../events/message-events.js'
 import type { MessagesRepository } from '../store/messages.repository.js'
-import type { DB } from '../store/schema.js'
 import { AppError } from './errors.js'
 import type { IdentityService } from './identity.service.js'
 import { type MediaFetcher, sniffMime } from './media.js'
-import { messageToRow, rowToMessage, type StoredMessage } from './messages.model.js'
-import { bare, pair, parseRecipient } from './recipient.js'
-import type { InboundSink, SessionsService } from './sessions.service.js'
+import type { MessageLedger } from './message-ledger.js'
+import { rowToMessage } from './messages.model.js'
+import { bare, parseRecipient } from './recipient.js'
+import type { SessionsService } from './sessions.service.js'
 import type { UsersService } from './users.service.js'
 
 type MediaContent = Extract<OutboundContent, { data: Buffer }>
@@ -59,6 +55,11 @@ export interface SendRequest {
   presenceMs?: number | undefined
   /** Check the number is on WhatsApp first (refuses with 404 when it is not). */
   numberCheck?: boolean | undefined
+  /**
+   * Report the sent message as a `Message` event too (`IsFromAPI` true); when not given, the
+   * user's `echoApiMessages` setting decides.
+   */
+  echo?: boolean | undefined
 }
 
 export interface SendResult {
@@ -71,36 +72,29 @@ export interface SendResult {
   repeated: boolean
 }
 
-type InboundEvent = Parameters<InboundSink['handle']>[2]
-type Account = { jid: string; lid: string }
-
 /**
- * Every message in and out: stored once (the id is the key), reported through the outbox in the
- * same transaction, sent in order per session, with the LID ↔ phone identity of everyone seen.
+ * Sending, in order per session and at most once per client Id, with the LID of every recipient
+ * whose LID is known; and the other things a session does to messages (read, presence, media).
  */
-export class MessagesService implements InboundSink {
-  private readonly inbound = new Map<string, Promise<void>>()
+export class MessagesService {
   private readonly sending = new Map<string, Promise<unknown>>()
   /** API sends per user today: { day (UTC, yyyy-mm-dd), count }. */
   private readonly sentToday = new Map<string, { day: string; count: number }>()
 
   constructor(
-    private readonly db: Kysely<DB>,
     private readonly repo: MessagesRepository,
-    private readonly outbox: Outbox,
+    private readonly ledger: MessageLedger,
     private readonly sessions: SessionsService,
     private readonly media: MediaFetcher,
     private readonly users: UsersService,
     private readonly identity: IdentityService,
-    private readonly log: Logger,
+    readonly _log: Logger,
     private readonly options: {
       sendIntervalMs?: number | undefined
       dailySendCap?: number | undefined
       warmupCaps?: number[] | undefined
     } = {},
-  ) {
-    sessions.setInbound(this)
-  }
+  ) {}
 
   // ── outbound ────────────────────────────────────────────────────────────────────────────────
 
@@ -156,7 +150,7 @@ export class MessagesService implements InboundSink {
       const account = this.sessions.account(userId)
       if (sent.targetId) {
         // Our own reaction, edit or delete changes the stored message it points at.
-        await this.applyToTarget(userId, sent, bare(account.jid), [])
+        await this.ledger.applyToTarget(userId, sent, bare(account.jid), [])
         return {
           id: sent.id,
           timestamp: sent.timestamp,
@@ -166,11 +160,12 @@ export class MessagesService implements InboundSink {
         }
       }
       const pn = target.endsWith('@lid') ? ((await this.identity.phoneOfLid(userId, target)) ?? '') : target
-      const stored = await this.toStored(userId, sent, account, { fromApi: true, status: 'sent' })
+      const stored = await this.ledger.toStored(userId, sent, account, { fromApi: true, status: 'sent' })
       stored.chat = pn.endsWith('@s.whatsapp.net') ? pn : stored.chat
       stored.chatPn = pn.endsWith('@s.whatsapp.net') ? pn : stored.chatPn
       stored.chatLid = lid || stored.chatLid
-      await this.store(userId, stored, sent.raw, [])
+      const echo = request.echo ?? (await this.users.get(userId)).settings.echoApiMessages
+      await this.ledger.store(userId, stored, sent.raw, echo ? [messageEvent(userId, stored, account)] : [])
       today.count++
       return {
         id: sent.id,
@@ -319,290 +314,14 @@ export class MessagesService implements InboundSink {
     await this.sessions.connection(userId).sendPresence(state, lid ?? jid)
   }
 
-  // ── inbound ─────────────────────────────────────────────────────────────────────────────────
-
-  handle(userId: string, account: Account, event: InboundEvent): void {
-    const previous = this.inbound.get(userId) ?? Promise.resolve()
-    const next = previous
-      .then(() => this.apply(userId, account, event))
-      .catch((err) => this.log.error({ err, userId, type: event.type }, 'storing an inbound event failed'))
-    this.inbound.set(userId, next)
-  }
-
-  /** Resolves once every inbound event handed over so far for the user is stored. */
-  async settled(userId: string): Promise<void> {
-    await this.inbound.get(userId)
-  }
-
-  /** Waits for every queued send and inbound write (shutdown, before the database closes). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.inbound.values(), ...this.sending.values()])
-  }
-
-  async rawMessage(userId: string, id: string): Promise<string | undefined> {
-    return (await this.repo.find(userId, id))?.raw ?? undefined
-  }
-
-  private async apply(userId: string, account: Account, event: InboundEvent): Promise<void> {
-    switch (event.type) {
-      case 'identities':
-        return this.identity.learn(userId, event.pairs)
-      case 'messages':
-        for (const message of event.messages) await this.ingest(userId, account, message)
-        return
-      case 'receipts':
-        for (const receipt of event.receipts) await this.receipt(userId, account, receipt)
-        return
-      case 'contacts': {
-        const now = new Date().toISOString()
-        await this.identity.learn(
-          userId,
-          event.contacts.flatMap((c) =>
-            c.lid && c.jid.endsWith('@s.whatsapp.net') ? [{ lid: c.lid, pn: c.jid }] : [],
-          ),
-        )
-        for (const c of event.contacts) await this.repo.saveContact(userId, contactRow(c), now)
-        return
-      }
-      case 'presence': {
-        const who = await this.identity.phoneOf(userId, event.who)
-        const chat = await this.identity.phoneOf(userId, event.chat)
-        await this.outbox.append([presenceEvent(userId, account, { ...event, who, chat })])
-        return
-      }
-    }
-  }
-
-  private async ingest(userId: string, account: Account, message: NormalizedMessage) {
-    const pairs = [pair(message.chat, message.chatAlt), pair(message.sender, message.senderAlt)].filter(
-      (p) => p !== undefined,
-    )
-    await this.identity.learn(userId, pairs)
-    const stored = await this.toStored(userId, message, account, {
-      fromApi: false,
-      status: message.fromMe ? 'sent' : 'received',
-    })
-    if (!stored.fromMe && stored.pushName && (stored.senderPn || stored.senderLid))
-      await this.repo.saveContact(
-        userId,
-        contactRow({
-          jid: stored.senderPn || stored.senderLid,
-          lid: stored.senderLid,
-          pushName: stored.pushName,
-        }),
-        new Date().toISOString(),
-      )
-    const events: NewEvent[] = [
-      messageEvent(userId, stored, account, message.targetId ? { targetId: message.targetId } : {}),
-    ]
-    if (message.targetId) {
-      const by = stored.senderPn || stored.senderLid
-      const change = (data: object) =>
-        messageUpdateEvent(userId, account, {
-          kind: message.type,
-          targetId: message.targetId!,
-          chat: stored.chatPn || stored.chat,
-          by,
-          sourceId: message.id,
-          data,
-        })
-      if (message.type === 'reaction') events.push(change({ Reaction: message.reaction ?? '' }))
-      if (message.type === 'edit') events.push(change({ Text: message.text }))
-      if (message.type === 'revoke') events.push(change({}))
-      if (message.type === 'poll_vote') events.push(change({ Votes: message.votes ?? [] }))
-      await this.applyToTarget(userId, message, by, events)
-      return
-    }
-    await this.store(userId, stored, message.raw, events)
-  }
-
-  /** Edits, revokes, reactions and votes change the message they point at (when it is stored). */
-  private async applyToTarget(userId: string, message: NormalizedMessage, by: string, events: NewEvent[]) {
-    await this.db.transaction().execute(async (tx) => {
-      const row = await this.repo.find(userId, message.targetId!, tx)
-      if (row) {
-        const target = rowToMessage(row)
-        const at = new Date().toISOString()
-        if (message.type === 'edit')
-          await this.repo.update(
-            userId,
-            target.id,
-            { text: message.text, edited_at: message.timestamp, updated_at: at },
-            tx,
-          )
-        if (message.type === 'revoke')
-          await this.repo.update(userId, target.id, { revoked_at: message.timestamp, updated_at: at }, tx)
-        if (message.type === 'reaction') {
-          const reactions = { ...target.reactions }
-          if (message.reaction) reactions[by] = message.reaction
-          else delete reactions[by]
-          await this.repo.update(
-            userId,
-            target.id,
-            { reactions: JSON.stringify(reactions), updated_at: at },
-            tx,
-          )
-        }
-        if (message.type === 'poll_vote') {
-          const votes = { ...target.votes, [by]: message.votes ?? [] }
-          await this.repo.update(userId, target.id, { votes: JSON.stringify(votes), updated_at: at }, tx)
-        }
-      }
-      await this.outbox.append(events, tx)
-    })
-    this.outbox.notify()
-  }
-
-  private async receipt(userId: string, account: Account, receipt: Receipt) {
-    const chat = await this.identity.phoneOf(userId, receipt.chat)
-    const by = await this.identity.phoneOf(userId, receipt.by)
-    const events: NewEvent[] = []
-    await this.db.transaction().execute(async (tx) => {
-      for (const id of receipt.ids) {
-        const row = await this.repo.find(userId, id, tx)
-        if (!row) continue
-        if (receipt.status !== 'failed' && rank(receipt.status) <= rank(row.status)) continue
-        await this.repo.update(
-          userId,
-          id,
-          { status: receipt.status, error_code: receipt.code ?? null, updated_at: new Date().toISOString() },
-          tx,
-        )
-        events.push(
-          messageUpdateEvent(userId, account, {
-            kind: 'status',
-            targetId: id,
-            chat,
-            by,
-            sourceId: receipt.status,
-            data: { Status: receipt.status, ...(receipt.code ? { Code: receipt.code } : {}) },
-          }),
-        )
-      }
-      if (receipt.status !== 'sent') events.push(receiptEvent(userId, account, receipt, chat, by))
-      await this.outbox.append(events, tx)
-    })
-    this.outbox.notify()
-  }
-
-  /** Stores a new message with its events, or (a duplicate) does nothing at all. */
-  private async store(userId: string, m: StoredMessage, raw: string, events: NewEvent[]) {
-    const at = new Date().toISOString()
-    await this.db.transaction().execute(async (tx) => {
-      if (!(await this.repo.insert(messageToRow(userId, m, raw, at), tx))) return
-      const group = m.chat.endsWith('@g.us')
-      await this.repo.touchChat(
-        userId,
-        {
-          jid: m.chatPn || m.chat,
-          lid: m.chatLid,
-          name: !group && !m.fromMe ? m.pushName : '',
-          at: m.timestamp,
-          inbound: !m.fromMe,
-        },
-        at,
-        tx,
-      )
-      await this.outbox.append(events, tx)
-    })
-    this.outbox.notify()
-  }
-
-  private async toStored(
-    userId: string,
-    m: NormalizedMessage,
-    account: Account,
-    how: { fromApi: boolean; status: StoredMessage['status'] },
-  ): Promise<StoredMessage> {
-    const chat = await this.identity.both(userId, m.chat, m.chatAlt)
-    const sender = m.fromMe
-      ? { pn: bare(account.jid), lid: bare(account.lid) }
-      : await this.identity.both(userId, m.sender, m.senderAlt)
-    return {
-      id: m.id,
-      chat: chat.pn || m.chat,
-      chatPn: chat.pn,
-      chatLid: chat.lid,
-      senderPn: sender.pn,
-      senderLid: sender.lid,
-      fromMe: m.fromMe,
-      fromApi: how.fromApi,
-      pushName: m.pushName,
-      type: m.type,
-      text: m.text,
-      media: m.media,
-      quotedId: m.quotedId ?? '',
-      timestamp: m.timestamp,
-      status: how.status,
-      errorCode: undefined,
-      editedAt: undefined,
-      revokedAt: undefined,
-      reactions: {},
-      votes: {},
-      content: m.content,
-    }
-  }
-
   /** Sets the account's "about" text. */
+  /** Waits for every queued send (shutdown, before the database closes). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.sending.values()])
+  }
+
   async setAbout(userId: string, text: string): Promise<void> {
     await this.sessions.connection(userId).setAbout(text)
-  }
-
-  // ── chat settings (app-state patches) ───────────────────────────────────────────────────────
-
-  /** Archives, pins, mutes or deletes a chat, or stars a message, on every device of the account. */
-  async modifyChat(
-    userId: string,
-    chatInput: string,
-    change:
-      | { kind: 'archive'; archive: boolean }
-      | { kind: 'pin'; pin: boolean }
-      | { kind: 'mute'; until: number | null }
-      | { kind: 'star'; id: string; star: boolean; fromMe?: boolean | undefined }
-      | { kind: 'delete' },
-  ): Promise<string> {
-    const connection = this.sessions.connection(userId)
-    const chat = parseRecipient(chatInput)
-    const lid = chat.endsWith('@s.whatsapp.net') ? await this.identity.lidOfPhone(userId, chat) : undefined
-    const [newest] = await this.repo.history(userId, lid ? [chat, lid] : [chat], 1)
-    const last = newest
-      ? {
-          id: newest.id,
-          fromMe: newest.from_me === 1,
-          participant:
-            chat.endsWith('@g.us') && newest.from_me !== 1
-              ? newest.sender_lid || newest.sender_pn
-              : undefined,
-          timestamp: Number(newest.timestamp),
-        }
-      : undefined
-    let engineChange: ChatChange
-    if (change.kind === 'star') {
-      const row = await this.repo.find(userId, change.id)
-      engineChange = {
-        kind: 'star',
-        id: change.id,
-        star: change.star,
-        fromMe: change.fromMe ?? row?.from_me === 1,
-      }
-    } else if (change.kind === 'archive' || change.kind === 'delete') {
-      engineChange = { ...change, last }
-    } else {
-      engineChange = change
-    }
-    try {
-      await connection.modifyChat(chat, engineChange)
-    } catch (err) {
-      if (err instanceof EngineRefusal) throw new AppError('APP_STATE_NOT_READY', err.message)
-      throw err
-    }
-    if (change.kind === 'archive') await this.repo.setChat(userId, chat, { archived: change.archive ? 1 : 0 })
-    if (change.kind === 'pin') await this.repo.setChat(userId, chat, { pinned: change.pin ? 1 : 0 })
-    if (change.kind === 'mute')
-      await this.repo.setChat(userId, chat, {
-        muted_until: change.until === null ? 0 : change.until === -1 ? -1 : Math.floor(change.until / 1000),
-      })
-    return chat
   }
 
   // ── media ──────────────────────────────────────────────────────────────────────
@@ -646,78 +365,4 @@ export class MessagesService implements InboundSink {
       mimetype: checked.mimetype,
     }
   }
-
-  // ── reading ─────────────────────────────────────────────────────────────────────────────────
-
-  /** A chat's messages, newest first; `before` is the id of the oldest message already seen. */
-  async history(
-    user: { id: string; history: number },
-    chat: string,
-    limit: number,
-    before?: string,
-  ): Promise<StoredMessage[]> {
-    if (user.history <= 0)
-      throw new AppError('HISTORY_DISABLED', 'message history is disabled for this user (set its history)')
-    const userId = user.id
-    const jid = parseRecipient(chat)
-    const chats = [jid]
-    if (jid.endsWith('@s.whatsapp.net')) {
-      const lid = await this.identity.lidOfPhone(userId, jid)
-      if (lid) chats.push(lid)
-    } else if (jid.endsWith('@lid')) {
-      const pn = await this.identity.phoneOfLid(userId, jid)
-      if (pn) chats.push(pn)
-    }
-    let cursor: { timestamp: number; createdAt: string } | undefined
-    if (before) {
-      const row = await this.repo.find(userId, before)
-      if (!row) throw new AppError('MESSAGE_NOT_FOUND', `no message ${before}`)
-      cursor = { timestamp: Number(row.timestamp), createdAt: row.created_at }
-    }
-    return (await this.repo.history(userId, chats, limit, cursor)).map(rowToMessage)
-  }
-
-  /** Everyone this number has names for. */
-  async contacts(userId: string) {
-    return (await this.repo.contacts(userId)).map((c) => ({
-      jid: c.jid,
-      lid: c.lid,
-      pushName: c.push_name,
-      fullName: c.full_name,
-      firstName: c.first_name,
-      businessName: c.business_name,
-    }))
-  }
-
-  /** The user's chats: pinned first, then the most recent. */
-  async chats(userId: string) {
-    return (await this.repo.chats(userId)).map((c) => ({
-      jid: c.jid,
-      lid: c.lid,
-      name: c.name,
-      lastMessageAt: Number(c.last_message_at),
-      unread: c.unread,
-      pinned: c.pinned === 1,
-      archived: c.archived === 1,
-      mutedUntil: Number(c.muted_until),
-    }))
-  }
-
-  async find(userId: string, id: string): Promise<StoredMessage> {
-    const row = await this.repo.find(userId, id)
-    if (!row) throw new AppError('MESSAGE_NOT_FOUND', `no message ${id}`)
-    return rowToMessage(row)
-  }
 }
-
-const ORDER = ['received', 'sent', 'delivered', 'read', 'played']
-const rank = (status: string) => ORDER.indexOf(status)
-
-const contactRow = (c: ContactInfo) => ({
-  jid: c.jid,
-  lid: c.lid ?? '',
-  push_name: c.pushName ?? '',
-  full_name: c.fullName ?? '',
-  first_name: c.firstName ?? '',
-  business_name: c.businessName ?? '',
-})

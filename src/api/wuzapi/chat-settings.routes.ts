@@ -22,7 +22,7 @@ export const chatSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Services 
   app,
   { services },
 ) => {
-  const { messages } = services
+  const { messages, chats } = services
 
   app.post(
     '/chat/archive',
@@ -36,7 +36,7 @@ export const chatSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Services 
       },
     },
     async (req) => {
-      const jid = await messages.modifyChat(req.user!.id, req.body.phone, {
+      const jid = await chats.modifyChat(req.user!.id, req.body.phone, {
         kind: 'archive',
         archive: req.body.archive,
       })
@@ -57,7 +57,7 @@ export const chatSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Services 
       },
     },
     async (req) => {
-      const jid = await messages.modifyChat(req.user!.id, req.body.phone, { kind: 'pin', pin: req.body.pin })
+      const jid = await chats.modifyChat(req.user!.id, req.body.phone, { kind: 'pin', pin: req.body.pin })
       const message = req.body.pin ? 'Chat pinned successfully' : 'Chat unpinned successfully'
       return ok({ success: true, message, jid, pinned: req.body.pin })
     },
@@ -85,7 +85,7 @@ export const chatSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Services 
     async (req) => {
       const duration = req.body.mute_duration ?? 'always'
       const until = !req.body.mute ? null : duration === 'always' ? -1 : Date.now() + MUTE_MS[duration]
-      const jid = await messages.modifyChat(req.user!.id, req.body.phone, { kind: 'mute', until })
+      const jid = await chats.modifyChat(req.user!.id, req.body.phone, { kind: 'mute', until })
       const message = req.body.mute ? 'Chat muted successfully' : 'Chat unmuted successfully'
       return ok({ success: true, message, jid, muted: req.body.mute, ...(req.body.mute ? { duration } : {}) })
     },
@@ -110,7 +110,7 @@ export const chatSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Services 
     },
     async (req) => {
       const { chat_jid, message_id, from_me, star } = req.body
-      const jid = await messages.modifyChat(req.user!.id, chat_jid, {
+      const jid = await chats.modifyChat(req.user!.id, chat_jid, {
         kind: 'star',
         id: message_id,
         star,
@@ -133,7 +133,7 @@ export const chatSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Services 
       },
     },
     async (req) => {
-      const jid = await messages.modifyChat(req.user!.id, req.body.phone, { kind: 'delete' })
+      const jid = await chats.modifyChat(req.user!.id, req.body.phone, { kind: 'delete' })
       return ok({ success: true, message: 'Chat deleted successfully', jid })
     },
   )

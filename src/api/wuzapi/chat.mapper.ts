@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox'
+import type { ChatsService } from '../../services/chats.service.js'
 import type { StoredMessage } from '../../services/messages.model.js'
-import type { MessagesService, SendRequest, SendResult } from '../../services/messages.service.js'
+import type { SendRequest, SendResult } from '../../services/messages.service.js'
 import type { ContextInfo, HistoryItem, Sent } from './chat.schemas.js'
 
 interface CommonBody {
@@ -10,6 +11,7 @@ interface CommonBody {
   Presence?: number | undefined
   Duration?: number | undefined
   NumberCheck?: boolean | undefined
+  EchoApi?: boolean | undefined
 }
 
 /** The fields every send route shares → the service's request (without its content). */
@@ -27,6 +29,7 @@ export function sendOptions(body: CommonBody): Omit<SendRequest, 'content'> {
     ephemeralSeconds: body.Duration || undefined,
     presenceMs: body.Presence,
     numberCheck: body.NumberCheck,
+    echo: body.EchoApi,
   }
 }
 
@@ -64,7 +67,7 @@ export function toHistoryItem(m: StoredMessage): Static<typeof HistoryItem> {
   }
 }
 
-type Chat = Awaited<ReturnType<MessagesService['chats']>>[number]
+type Chat = Awaited<ReturnType<ChatsService['chats']>>[number]
 
 /** The chat store in DIGIGO's `/chat/list` shape, with Zapwire's LID, name, unread and time. */
 export function toChatList(chats: Chat[], now: number) {

@@ -21,7 +21,7 @@ const refusals = { 404: ref, 409: ref, 422: ref, 429: ref }
 
 /** `/chat/*`: every send type, reactions, edits, deletes, read receipts, presence, history. */
 export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { messages } = services
+  const { messages, chats } = services
 
   /** A send route: its body schema, how the body becomes content, and its `Details` text. */
   const sendRoute = <T extends TObject>(
@@ -318,7 +318,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         },
       },
     },
-    async (req) => toChatList(await messages.chats(req.user!.id), Math.floor(Date.now() / 1000)),
+    async (req) => toChatList(await chats.chats(req.user!.id), Math.floor(Date.now() / 1000)),
   )
 
   app.get(
@@ -334,7 +334,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     },
     async (req) => {
       const { chat_jid, limit, before } = req.query
-      const list = await messages.history(req.user!, chat_jid, limit ?? 50, before)
+      const list = await chats.history(req.user!, chat_jid, limit ?? 50, before)
       return ok(list.map(toHistoryItem))
     },
   )

@@ -65,7 +65,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       },
     },
     async (req) => {
-      const contacts = await services.messages.contacts(req.user!.id)
+      const contacts = await services.chats.contacts(req.user!.id)
       return {
         code: 200,
         data: Object.fromEntries(

@@ -1,0 +1,174 @@
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { NormalizedMessage, Receipt } from '../engine/messages.js'
+import type { ContactInfo } from '../engine/port.js'
+import type { NewEvent } from '../events/event.js'
+import { messageEvent, messageUpdateEvent, presenceEvent, receiptEvent } from '../events/message-events.js'
+import type { Outbox } from '../events/outbox.js'
+import type { MessagesRepository } from '../store/messages.repository.js'
+import type { DB } from '../store/schema.js'
+import type { IdentityService } from './identity.service.js'
+import type { Account, MessageLedger } from './message-ledger.js'
+import { pair } from './recipient.js'
+import type { InboundSink, SessionsService } from './sessions.service.js'
+
+type InboundEvent = Parameters<InboundSink['handle']>[2]
+
+/**
+ * What the sessions receive: messages, receipts, presences, contacts and LID mappings, applied in
+ * order per session to the stores and reported through the outbox.
+ */
+export class InboundService implements InboundSink {
+  private readonly inbound = new Map<string, Promise<void>>()
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly repo: MessagesRepository,
+    private readonly ledger: MessageLedger,
+    private readonly outbox: Outbox,
+    sessions: SessionsService,
+    private readonly identity: IdentityService,
+    private readonly log: Logger,
+  ) {
+    sessions.setInbound(this)
+  }
+
+  handle(userId: string, account: Account, event: InboundEvent): void {
+    const previous = this.inbound.get(userId) ?? Promise.resolve()
+    const next = previous
+      .then(() => this.apply(userId, account, event))
+      .catch((err) => this.log.error({ err, userId, type: event.type }, 'storing an inbound event failed'))
+    this.inbound.set(userId, next)
+  }
+
+  /** Resolves once every inbound event handed over so far for the user is stored. */
+  async settled(userId: string): Promise<void> {
+    await this.inbound.get(userId)
+  }
+
+  /** Waits for every inbound write handed over so far (shutdown, before the database closes). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inbound.values()])
+  }
+
+  async rawMessage(userId: string, id: string): Promise<string | undefined> {
+    return (await this.repo.find(userId, id))?.raw ?? undefined
+  }
+
+  private async apply(userId: string, account: Account, event: InboundEvent): Promise<void> {
+    switch (event.type) {
+      case 'identities':
+        return this.identity.learn(userId, event.pairs)
+      case 'messages':
+        for (const message of event.messages) await this.ingest(userId, account, message)
+        return
+      case 'receipts':
+        for (const receipt of event.receipts) await this.receipt(userId, account, receipt)
+        return
+      case 'contacts': {
+        const now = new Date().toISOString()
+        await this.identity.learn(
+          userId,
+          event.contacts.flatMap((c) =>
+            c.lid && c.jid.endsWith('@s.whatsapp.net') ? [{ lid: c.lid, pn: c.jid }] : [],
+          ),
+        )
+        for (const c of event.contacts) await this.repo.saveContact(userId, contactRow(c), now)
+        return
+      }
+      case 'presence': {
+        const who = await this.identity.phoneOf(userId, event.who)
+        const chat = await this.identity.phoneOf(userId, event.chat)
+        await this.outbox.append([presenceEvent(userId, account, { ...event, who, chat })])
+        return
+      }
+    }
+  }
+
+  private async ingest(userId: string, account: Account, message: NormalizedMessage) {
+    const pairs = [pair(message.chat, message.chatAlt), pair(message.sender, message.senderAlt)].filter(
+      (p) => p !== undefined,
+    )
+    await this.identity.learn(userId, pairs)
+    const stored = await this.ledger.toStored(userId, message, account, {
+      fromApi: false,
+      status: message.fromMe ? 'sent' : 'received',
+    })
+    if (!stored.fromMe && stored.pushName && (stored.senderPn || stored.senderLid))
+      await this.repo.saveContact(
+        userId,
+        contactRow({
+          jid: stored.senderPn || stored.senderLid,
+          lid: stored.senderLid,
+          pushName: stored.pushName,
+        }),
+        new Date().toISOString(),
+      )
+    const events: NewEvent[] = [
+      messageEvent(userId, stored, account, message.targetId ? { targetId: message.targetId } : {}),
+    ]
+    if (message.targetId) {
+      const by = stored.senderPn || stored.senderLid
+      const change = (data: object) =>
+        messageUpdateEvent(userId, account, {
+          kind: message.type,
+          targetId: message.targetId!,
+          chat: stored.chatPn || stored.chat,
+          by,
+          sourceId: message.id,
+          data,
+        })
+      if (message.type === 'reaction') events.push(change({ Reaction: message.reaction ?? '' }))
+      if (message.type === 'edit') events.push(change({ Text: message.text }))
+      if (message.type === 'revoke') events.push(change({}))
+      if (message.type === 'poll_vote') events.push(change({ Votes: message.votes ?? [] }))
+      await this.ledger.applyToTarget(userId, message, by, events)
+      return
+    }
+    await this.ledger.store(userId, stored, message.raw, events)
+  }
+
+  private async receipt(userId: string, account: Account, receipt: Receipt) {
+    const chat = await this.identity.phoneOf(userId, receipt.chat)
+    const by = await this.identity.phoneOf(userId, receipt.by)
+    const events: NewEvent[] = []
+    await this.db.transaction().execute(async (tx) => {
+      for (const id of receipt.ids) {
+        const row = await this.repo.find(userId, id, tx)
+        if (!row) continue
+        if (receipt.status !== 'failed' && rank(receipt.status) <= rank(row.status)) continue
+        await this.repo.update(
+          userId,
+          id,
+          { status: receipt.status, error_code: receipt.code ?? null, updated_at: new Date().toISOString() },
+          tx,
+        )
+        events.push(
+          messageUpdateEvent(userId, account, {
+            kind: 'status',
+            targetId: id,
+            chat,
+            by,
+            sourceId: receipt.status,
+            data: { Status: receipt.status, ...(receipt.code ? { Code: receipt.code } : {}) },
+          }),
+        )
+      }
+      if (receipt.status !== 'sent') events.push(receiptEvent(userId, account, receipt, chat, by))
+      await this.outbox.append(events, tx)
+    })
+    this.outbox.notify()
+  }
+}
+
+const ORDER = ['received', 'sent', 'delivered', 'read', 'played']
+const rank = (status: string) => ORDER.indexOf(status)
+
+const contactRow = (c: ContactInfo) => ({
+  jid: c.jid,
+  lid: c.lid ?? '',
+  push_name: c.pushName ?? '',
+  full_name: c.fullName ?? '',
+  first_name: c.firstName ?? '',
+  business_name: c.businessName ?? '',
+})
