@@ -706,6 +706,68 @@ for (const dialect of DIALECTS) {
       )
     })
 
+    it('a history sync from the phone is stored (chats, messages, names, LIDs) and reported as one HistorySync event', async () => {
+      const dave = `${base}0006`
+      await network.net.contact(dave, 'Dave')
+      const res = await fetch(`${network.net.running.info.controlUrl}/accounts/${me}/history`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          chats: [
+            {
+              chat: dave,
+              messages: [
+                { id: `HIST${dialect.toUpperCase()}1`, text: 'old question' },
+                { id: `HIST${dialect.toUpperCase()}2`, text: 'old answer', fromMe: true },
+              ],
+            },
+          ],
+        }),
+      })
+      assert.equal(res.status, 204, await res.text())
+      const event = await eventually(
+        'the HistorySync event',
+        async () => (await events('HistorySync'))[0],
+        10_000,
+      )
+      const data = event.data as {
+        Data: {
+          syncType: string
+          conversations: { ID: string; lid: string; messages: { message: { id: string; text: string } }[] }[]
+        }
+        messages: number
+      }
+      assert.equal(data.Data.syncType, 'INITIAL_BOOTSTRAP')
+      const daveAccount = network.net.network.accounts.get(dave)!
+      const chat = data.Data.conversations.find((c) => c.ID === `${dave}@s.whatsapp.net`)
+      assert.ok(chat, JSON.stringify(data.Data.conversations))
+      assert.equal(chat.lid, `${daveAccount.lid}@lid`)
+      assert.deepEqual(
+        chat.messages.map((m) => m.message.text),
+        ['old question', 'old answer'],
+      )
+      // Stored: the chat's history, the LID mapping, the contact's name; no unread count, no Message events.
+      const history = (await get(`/chat/history?chat_jid=${dave}&limit=10`)).json().data as {
+        message_id: string
+        from_me: boolean
+        text_content: string
+      }[]
+      assert.deepEqual(
+        history.map((m) => [m.from_me, m.text_content]),
+        [
+          [true, 'old answer'],
+          [false, 'old question'],
+        ],
+      )
+      assert.equal((await get(`/user/lid/get?phone=${dave}`)).json().lid, `${daveAccount.lid}@lid`)
+      assert.equal((await get('/user/contacts')).json().data[`${dave}@s.whatsapp.net`].FullName, 'Dave')
+      const listed = (await get('/chat/list'))
+        .json()
+        .chats.find((c: { chat_jid: string }) => c.chat_jid === `${dave}@s.whatsapp.net`)
+      assert.equal(listed.unread_count, 0)
+      assert.ok(!(await events('Message')).some((e) => String(e.data.Info.ID).startsWith('HIST')))
+    })
+
     it('sets the about text (/status/set/text)', async () => {
       const res = await post('/status/set/text', { Body: 'Open 9 to 5' })
       assert.equal(res.statusCode, 200, res.body)

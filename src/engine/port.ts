@@ -65,6 +65,18 @@ export type ConnectionEvent =
   | { type: 'presence'; chat: string; who: string; state: string; lastSeen: number | undefined }
   /** Names learned for people: address book (app state), history sync, push names. */
   | { type: 'contacts'; contacts: ContactInfo[] }
+  /**
+   * A history-sync chunk the phone sent (initial bootstrap, push names, on-demand history): its
+   * messages (names and LID mappings come as `contacts` and `identities` events just before).
+   */
+  | {
+      type: 'history'
+      syncType: string
+      chunkOrder: number | undefined
+      progress: number | undefined
+      chats: string[]
+      messages: NormalizedMessage[]
+    }
 
 /** One live WhatsApp socket. */
 export interface EngineConnection {

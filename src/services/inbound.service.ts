@@ -76,6 +76,8 @@ export class InboundService implements InboundSink {
         for (const c of event.contacts) await this.repo.saveContact(userId, contactRow(c), now)
         return
       }
+      case 'history':
+        return this.history(userId, account, event)
       case 'presence': {
         const who = await this.identity.phoneOf(userId, event.who)
         const chat = await this.identity.phoneOf(userId, event.chat)
@@ -83,6 +85,64 @@ export class InboundService implements InboundSink {
         return
       }
     }
+  }
+
+  /**
+   * A history chunk: its messages are stored (without a `Message` event each: they are not new)
+   * and the chunk is reported as one `HistorySync` event, its messages grouped by chat.
+   */
+  private async history(
+    userId: string,
+    account: Account,
+    chunk: Extract<InboundEvent, { type: 'history' }>,
+  ): Promise<void> {
+    const conversations = new Map<string, { ID: string; lid: string; messages: { message: object }[] }>()
+    for (const chat of chunk.chats) {
+      const { pn, lid } = await this.identity.both(userId, chat, undefined)
+      conversations.set(pn || chat, { ID: pn || chat, lid, messages: [] })
+    }
+    for (const message of chunk.messages) {
+      await this.identity.learn(
+        userId,
+        [pair(message.chat, message.chatAlt), pair(message.sender, message.senderAlt)].filter(
+          (p) => p !== undefined,
+        ),
+      )
+      const stored = await this.ledger.toStored(userId, message, account, {
+        fromApi: false,
+        status: message.fromMe ? 'sent' : 'received',
+      })
+      if (message.targetId)
+        await this.ledger.applyToTarget(userId, message, stored.senderPn || stored.senderLid, [])
+      else await this.ledger.store(userId, stored, message.raw, [], true)
+      const key = stored.chatPn || stored.chat
+      let conversation = conversations.get(key)
+      if (!conversation) {
+        conversation = { ID: key, lid: stored.chatLid, messages: [] }
+        conversations.set(key, conversation)
+      }
+      conversation.messages.push({ message: messageEvent(userId, stored, account).data })
+    }
+    await this.outbox.append([
+      {
+        id: `${userId}:HistorySync:${chunk.syncType}:${chunk.chunkOrder ?? 0}:${Date.now()}`,
+        userId,
+        type: 'HistorySync',
+        chat: '',
+        jid: account.jid,
+        lid: account.lid,
+        data: {
+          Data: {
+            syncType: chunk.syncType,
+            chunkOrder: chunk.chunkOrder ?? 0,
+            progress: chunk.progress ?? 0,
+            conversations: [...conversations.values()],
+          },
+          chats: conversations.size,
+          messages: chunk.messages.length,
+        },
+      },
+    ])
   }
 
   private async ingest(userId: string, account: Account, message: NormalizedMessage) {

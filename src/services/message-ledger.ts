@@ -60,8 +60,11 @@ export class MessageLedger {
     this.outbox.notify()
   }
 
-  /** Stores a new message with its events, or (a duplicate) does nothing at all. */
-  async store(userId: string, m: StoredMessage, raw: string, events: NewEvent[]) {
+  /**
+   * Stores a new message with its events, or (a duplicate) does nothing at all; one from history
+   * leaves the chat's unread count as it is.
+   */
+  async store(userId: string, m: StoredMessage, raw: string, events: NewEvent[], history = false) {
     const at = new Date().toISOString()
     await this.db.transaction().execute(async (tx) => {
       if (!(await this.repo.insert(messageToRow(userId, m, raw, at), tx))) return
@@ -73,7 +76,7 @@ export class MessageLedger {
           lid: m.chatLid,
           name: !group && !m.fromMe ? m.pushName : '',
           at: m.timestamp,
-          inbound: !m.fromMe,
+          unread: history ? 'keep' : m.fromMe ? 'clear' : 'add',
         },
         at,
         tx,

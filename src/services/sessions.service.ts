@@ -25,7 +25,7 @@ export interface InboundSink {
     account: { jid: string; lid: string },
     event: Extract<
       ConnectionEvent,
-      { type: 'messages' | 'receipts' | 'identities' | 'presence' | 'contacts' }
+      { type: 'messages' | 'receipts' | 'identities' | 'presence' | 'contacts' | 'history' }
     >,
   ): void
   /** The engine's copy of a message this session sent or received (retries, poll votes). */
@@ -381,6 +381,7 @@ export class SessionsService {
       case 'identities':
       case 'presence':
       case 'contacts':
+      case 'history':
         this.inbound?.handle(s.userId, { jid: s.jid ?? '', lid: s.lid ?? '' }, event)
         return
       case 'close': {

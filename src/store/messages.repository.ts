@@ -67,7 +67,8 @@ export class MessagesRepository {
   /** Moves a chat to `at` (when later than what it has); inbound adds one unread, outbound clears them. */
   async touchChat(
     userId: string,
-    chat: { jid: string; lid: string; name: string; at: number; inbound: boolean },
+    /** `unread`: count one more (received), clear (we wrote), keep (history). */
+    chat: { jid: string; lid: string; name: string; at: number; unread: 'add' | 'clear' | 'keep' },
     now: string,
     db: Kysely<DB> = this.db,
   ) {
@@ -79,7 +80,7 @@ export class MessagesRepository {
         lid: chat.lid,
         name: chat.name,
         last_message_at: chat.at,
-        unread: chat.inbound ? 1 : 0,
+        unread: chat.unread === 'add' ? 1 : 0,
         pinned: 0,
         archived: 0,
         muted_until: 0,
@@ -95,7 +96,12 @@ export class MessagesRepository {
             .then(eb.val(chat.at))
             .else(eb.ref('chats.last_message_at'))
             .end(),
-          unread: chat.inbound ? eb(eb.ref('chats.unread'), '+', 1) : eb.val(0),
+          unread:
+            chat.unread === 'add'
+              ? eb(eb.ref('chats.unread'), '+', 1)
+              : chat.unread === 'clear'
+                ? eb.val(0)
+                : eb.ref('chats.unread'),
           updated_at: now,
         })),
       )

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyError } from 'fastify'
 import { lidJid, pnJid } from './accounts.js'
-import { shareAppStateKey } from './app-state.js'
 import type { SendRequest } from './contact.js'
 import { FAULT_KINDS, type Fault } from './faults.js'
 import { NetworkError } from './network.js'
+import { sendHistory, shareAppStateKey } from './phone.js'
 import { setPresence } from './presence.js'
 import type { RunningNetwork } from './server.js'
 
@@ -136,6 +136,43 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ running: RunningNetwork 
       const account = network.accounts.get(req.params.phone)
       if (!account) throw new NetworkError(404, `no account ${req.params.phone}`)
       return { keyId: await shareAppStateKey(network, account, req.body.device ?? 1) }
+    },
+  )
+
+  app.post(
+    '/accounts/:phone/history',
+    {
+      schema: {
+        summary: 'The phone sends a companion a history-sync chunk (chats with their messages)',
+        params: Type.Object({ phone: Phone }),
+        body: Type.Object({
+          device: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+          syncType: Type.Optional(
+            Type.Union(['INITIAL_BOOTSTRAP', 'RECENT', 'FULL', 'ON_DEMAND'].map((t) => Type.Literal(t))),
+          ),
+          chats: Type.Array(
+            Type.Object({
+              chat: Type.String({ minLength: 1 }),
+              messages: Type.Array(
+                Type.Object({
+                  id: Type.Optional(Type.String({ minLength: 1 })),
+                  fromMe: Type.Optional(Type.Boolean()),
+                  text: Type.String(),
+                  timestamp: Type.Optional(Type.Integer({ minimum: 1 })),
+                }),
+              ),
+            }),
+          ),
+        }),
+        response: { 204: Type.Null(), 404: Problem },
+      },
+    },
+    async (req, reply) => {
+      const account = network.accounts.get(req.params.phone)
+      if (!account) throw new NetworkError(404, `no account ${req.params.phone}`)
+      const syncType = (req.body.syncType ?? 'INITIAL_BOOTSTRAP') as 'INITIAL_BOOTSTRAP'
+      await sendHistory(network, account, req.body.device ?? 1, syncType, req.body.chats)
+      return reply.status(204).send(null)
     },
   )
 

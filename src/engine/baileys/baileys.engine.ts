@@ -268,7 +268,25 @@ export class BaileysEngine implements Engine {
     }
     socket.ev.on('contacts.upsert', reportContacts)
     socket.ev.on('contacts.update', reportContacts)
-    socket.ev.on('messaging-history.set', ({ contacts }) => reportContacts(contacts))
+    socket.ev.on('messaging-history.set', (chunk) => {
+      const pairs = (chunk.lidPnMappings ?? []).map((m) => ({
+        lid: jidNormalizedUser(m.lid),
+        pn: jidNormalizedUser(m.pn),
+      }))
+      if (pairs.length > 0) onEvent({ type: 'identities', pairs })
+      reportContacts(chunk.contacts)
+      const messages = chunk.messages
+        .map((m) => normalizeMessage(m, false, me()))
+        .filter((m) => m !== undefined)
+      onEvent({
+        type: 'history',
+        syncType: proto.HistorySync.HistorySyncType[chunk.syncType ?? 0] ?? String(chunk.syncType),
+        chunkOrder: chunk.chunkOrder ?? undefined,
+        progress: chunk.progress ?? undefined,
+        chats: chunk.chats.flatMap((c) => (c.id ? [jidNormalizedUser(c.id)] : [])),
+        messages,
+      })
+    })
     socket.ev.on('lid-mapping.update', (mapping) => {
       onEvent({
         type: 'identities',
