@@ -535,6 +535,38 @@ for (const dialect of DIALECTS) {
       assert.equal((await get('/user/lid/get?phone=12')).statusCode, 400)
     })
 
+    it('tells everything known of a person (/user/contact/info) by phone, JID or LID', async () => {
+      const account = network.net.network.accounts.get(alice)!
+      // Alice's push name comes with her messages.
+      const hello = await network.net.running.contacts
+        .get(alice)!
+        .send({ to: `${me}@s.whatsapp.net`, text: 'who am I' })
+      await eventually(
+        'Alice’s message',
+        async () => (await events('Message')).find((e) => e.data.Info.ID === hello),
+        10_000,
+      )
+      const res = await post('/user/contact/info', { phone: alice })
+      assert.equal(res.statusCode, 200, res.body)
+      const info = res.json().data
+      assert.equal(info.jid, `${alice}@s.whatsapp.net`)
+      assert.equal(info.input_type, 'phone')
+      assert.equal(info.is_on_whatsapp, true)
+      assert.equal(info.lid, `${account.lid}@lid`)
+      assert.equal(info.user_info.status, account.about.text)
+      assert.ok(info.devices.length >= 1 && info.user_info.device_count === info.devices.length)
+      assert.equal(info.contact_names.push_name, 'Alice')
+      assert.equal(info.business_profile, null)
+      const byLid = (await post('/user/contact/info', { phone: `${account.lid}@lid` })).json().data
+      assert.equal(byLid.input_type, 'lid')
+      assert.equal(byLid.jid, `${alice}@s.whatsapp.net`)
+      const stranger = (await post('/user/contact/info', { phone: `${base}9999` })).json().data
+      assert.equal(stranger.is_on_whatsapp, false)
+      assert.equal(stranger.avatar, null)
+      assert.equal((await post('/user/contact/info', { phone: '77777@lid' })).statusCode, 404)
+      assert.equal((await post('/user/contact/info', { phone: '12' })).statusCode, 400)
+    })
+
     it('sends to and receives from a group: every member decrypts it, the sender is named by phone and LID', async () => {
       const carol = `${base}0005`
       await network.net.contact(carol, 'Carol')
@@ -730,7 +762,7 @@ for (const dialect of DIALECTS) {
         async () => (await events('HistorySync'))[0],
         10_000,
       )
-      const data = event.data as {
+      const data = event.data as unknown as {
         Data: {
           syncType: string
           conversations: { ID: string; lid: string; messages: { message: { id: string; text: string } }[] }[]
@@ -766,6 +798,29 @@ for (const dialect of DIALECTS) {
         .chats.find((c: { chat_jid: string }) => c.chat_jid === `${dave}@s.whatsapp.net`)
       assert.equal(listed.unread_count, 0)
       assert.ok(!(await events('Message')).some((e) => String(e.data.Info.ID).startsWith('HIST')))
+    })
+
+    it('asks the phone for a message this device lost (/chat/request-unavailable-message); it arrives as a Message event', async () => {
+      network.net.fault(`${me}:1@s.whatsapp.net`, { kind: 'lose', count: 1 })
+      const id = await network.net.running.contacts
+        .get(alice)!
+        .send({ to: `${me}@s.whatsapp.net`, text: 'you missed this' })
+      await new Promise((r) => setTimeout(r, 500))
+      const arrived = async () => (await events('Message')).find((e) => e.data.Info.ID === id)
+      assert.equal(await arrived(), undefined, 'the lost message did not arrive by itself')
+      const res = await post('/chat/request-unavailable-message', { Chat: alice, Id: id })
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(res.json().data.Id, id)
+      assert.match(res.json().data.RequestId, /^[0-9A-F]+$/)
+      const event = await eventually('the phone’s copy', arrived, 15_000)
+      assert.equal(event.data.text, 'you missed this')
+      assert.equal(event.data.senderPn, `${alice}@s.whatsapp.net`)
+      assert.ok(network.net.network.accounts.get(me)!.peerRequests >= 1)
+      const stored = (await get(`/chat/history?chat_jid=${alice}&limit=5`)).json().data as {
+        message_id: string
+      }[]
+      assert.ok(stored.some((m) => m.message_id === id))
+      assert.equal((await post('/chat/request-unavailable-message', { Chat: alice })).statusCode, 400)
     })
 
     it('sets the about text (/status/set/text)', async () => {

@@ -180,6 +180,25 @@ export interface Receipt {
   timestamp: number
 }
 
+/** What WhatsApp tells about a user: about text, picture, devices, business profile. */
+export interface UserInfo {
+  about: { text: string; setAt: number | undefined } | undefined
+  picture: { url: string; directPath: string } | undefined
+  /** Device JIDs (`user:device@server`), the phone (0) included. */
+  devices: string[]
+  business:
+    | {
+        description: string
+        email: string
+        website: string[]
+        category: string
+        address: string
+        timezone: string
+        hours: { day: string; mode: string; openTime: number | undefined; closeTime: number | undefined }[]
+      }
+    | undefined
+}
+
 export interface NumberCheck {
   query: string
   exists: boolean

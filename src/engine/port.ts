@@ -8,6 +8,7 @@ import type {
   OutboundContent,
   Receipt,
   SendOptions,
+  UserInfo,
 } from './messages.js'
 
 /** Where a session connects: WhatsApp itself, or a local test network. */
@@ -95,7 +96,15 @@ export interface EngineConnection {
   send(to: string, content: OutboundContent, options: SendOptions): Promise<NormalizedMessage>
   /** Which of these phone numbers (digits) are on WhatsApp, with their JID and LID. */
   checkNumbers(phones: string[]): Promise<NumberCheck[]>
+  /** About text, profile picture, devices and business profile of a user (what is visible). */
+  userInfo(jid: string): Promise<UserInfo>
   markRead(refs: MessageRef[]): Promise<void>
+  /**
+   * Asks the account's phone to send a message this device did not get or could not decrypt (a
+   * placeholder resend); the message then arrives as any other. Resolves with the request's id,
+   * or undefined when it had already been asked for or has arrived meanwhile.
+   */
+  requestFromPhone(ref: MessageRef): Promise<string | undefined>
   /** `available`/`unavailable` for the account, or a chat state for `to`. */
   sendPresence(
     state: 'available' | 'unavailable' | 'composing' | 'recording' | 'paused',

@@ -98,6 +98,53 @@ export class ChatsService {
     return (await this.repo.history(userId, chats, limit, cursor)).map(rowToMessage)
   }
 
+  /**
+   * Everything known of one person, given a phone number, JID or LID: on WhatsApp or not, phone
+   * and LID, names from the contact store, about text, picture, devices, business profile.
+   */
+  async contactInfo(userId: string, input: string) {
+    const connection = this.sessions.connection(userId)
+    const inputType = input.endsWith('@lid') ? 'lid' : input.includes('@') ? 'jid' : 'phone'
+    const given = parseRecipient(input)
+    if (given.endsWith('@g.us') || given.endsWith('@newsletter'))
+      throw new AppError('VALIDATION', 'phone must be a phone number, a user JID or a LID')
+    let pn = given
+    if (given.endsWith('@lid')) {
+      const known = await this.identity.phoneOfLid(userId, given)
+      if (!known)
+        throw new AppError(
+          'IDENTITY_UNKNOWN',
+          'could not resolve LID to phone number. The LID mapping may not be cached locally',
+        )
+      pn = known
+    }
+    const phone = pn.split('@')[0]!
+    const [check] = await connection.checkNumbers([phone])
+    const lid = check?.lid ?? (await this.identity.lidOfPhone(userId, pn)) ?? ''
+    if (check?.lid) await this.identity.learn(userId, [{ lid: check.lid, pn }])
+    const onWhatsApp = Boolean(check?.exists)
+    const info = onWhatsApp ? await connection.userInfo(lid || pn) : undefined
+    const contact =
+      (await this.repo.contact(userId, pn)) ?? (lid ? await this.repo.contact(userId, lid) : undefined)
+    return {
+      phone,
+      jid: pn,
+      lid,
+      inputType: inputType as 'phone' | 'jid' | 'lid',
+      onWhatsApp,
+      names: {
+        pushName: contact?.push_name ?? '',
+        fullName: contact?.full_name ?? '',
+        firstName: contact?.first_name ?? '',
+        businessName: contact?.business_name ?? '',
+      },
+      about: info?.about,
+      picture: info?.picture,
+      devices: info?.devices ?? [],
+      business: info?.business,
+    }
+  }
+
   /** Everyone this number has names for. */
   async contacts(userId: string) {
     return (await this.repo.contacts(userId)).map((c) => ({

@@ -308,6 +308,18 @@ export class MessagesService {
     })
   }
 
+  /**
+   * Asks the phone for a message this session missed or could not decrypt; it arrives later as a
+   * `Message` event. Returns the request id ('' when already asked for or already arrived).
+   */
+  async requestFromPhone(userId: string, chat: string, id: string, sender?: string): Promise<string> {
+    const connection = this.sessions.connection(userId)
+    const ref = await this.refOf(userId, chat, id, {
+      participant: sender ? parseRecipient(sender) : undefined,
+    })
+    return (await connection.requestFromPhone(ref)) ?? ''
+  }
+
   async chatPresence(userId: string, to: string, state: 'composing' | 'paused' | 'recording'): Promise<void> {
     const jid = parseRecipient(to)
     const lid = jid.endsWith('@s.whatsapp.net') ? await this.identity.lidOfPhone(userId, jid) : undefined

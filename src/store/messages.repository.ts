@@ -171,6 +171,15 @@ export class MessagesRepository {
       .execute()
   }
 
+  contact(userId: string, jid: string): Promise<ContactRow | undefined> {
+    return this.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where((eb) => eb.or([eb('jid', '=', jid), eb('lid', '=', jid)]))
+      .executeTakeFirst()
+  }
+
   contacts(userId: string): Promise<ContactRow[]> {
     return this.db.selectFrom('contacts').selectAll().where('user_id', '=', userId).orderBy('jid').execute()
   }

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { type BinaryNode, Curve, type KeyPair } from 'baileys'
+import { type BinaryNode, Curve, type KeyPair, type proto } from 'baileys'
 import type { ChatConnection } from './connection.js'
 
 /** A companion device's published Signal keys (the server only stores and hands them out). */
@@ -20,6 +20,8 @@ export interface DeviceFaults {
   duplicate?: number
   /** Flip bytes in the ciphertext of the device's next this-many messages (undecryptable). */
   corrupt?: number
+  /** Lose the device's next this-many messages: never delivered (the phone still has them). */
+  lose?: number
   /** Refuse every login with this `<failure reason>` (402 banned, 403 forbidden, 405 outdated). */
   loginFailure?: number
 }
@@ -62,6 +64,13 @@ export interface Account {
   appStateKeys: Map<string, Buffer>
   /** App-state patches companions sent, by collection name (their content stays encrypted). */
   appStatePatches: Map<string, number>
+  /**
+   * The phone's copy of messages virtual contacts sent this account (by id, the last 1,000), as
+   * the phone holds every message: what it answers a companion's placeholder-resend request with.
+   */
+  phoneCopies: Map<string, proto.IWebMessageInfo>
+  /** Peer-data requests (placeholder resend…) the phone received from its companions. */
+  peerRequests: number
 }
 
 export const DEFAULT_PRIVACY = {
@@ -114,6 +123,8 @@ export class AccountBook {
       blocked: new Set(),
       appStateKeys: new Map(),
       appStatePatches: new Map(),
+      phoneCopies: new Map(),
+      peerRequests: 0,
     }
     this.byPhone.set(phone, account)
     this.byLid.set(lid, account)

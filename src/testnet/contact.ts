@@ -75,6 +75,8 @@ export class VirtualContact {
     readonly client: TestClient,
     private readonly log: Logger,
     readonly echo = false,
+    /** Told of every message the contact sends (the network keeps the recipient phone's copy). */
+    private readonly onSent: (to: string, message: WAMessage) => void = () => undefined,
   ) {
     client.on('messages.upsert', (upsert: { messages: WAMessage[]; type: string }) => {
       for (const message of upsert.messages)
@@ -95,6 +97,7 @@ export class VirtualContact {
     if (!result?.key.id) throw new Error('send failed')
     this.known.set(result.key.id, result)
     this.sent.set(result.key.id, { id: result.key.id, to: request.to, status: 'PENDING' })
+    this.onSent(request.to, result)
     return result.key.id
   }
 

@@ -10,6 +10,7 @@ export type Fault =
   | { kind: 'delay'; ms: number }
   | { kind: 'duplicate'; count?: number }
   | { kind: 'corrupt'; count?: number }
+  | { kind: 'lose'; count?: number }
   | { kind: 'clear' }
 
 export const FAULT_KINDS = [
@@ -20,6 +21,7 @@ export const FAULT_KINDS = [
   'delay',
   'duplicate',
   'corrupt',
+  'lose',
   'clear',
 ] as const
 
@@ -50,6 +52,9 @@ export function applyFault(device: Device, fault: Fault, unlink: () => void): vo
       return
     case 'corrupt':
       device.faults.corrupt = fault.count ?? 1
+      return
+    case 'lose':
+      device.faults.lose = fault.count ?? 1
       return
     case 'clear':
       device.faults = {}

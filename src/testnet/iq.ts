@@ -3,6 +3,7 @@ import { lidJid, parseUserJid } from './accounts.js'
 import type { ChatConnection } from './connection.js'
 import { applyKeyUpload, keyBundle } from './keys.js'
 import type { TestNetwork } from './network.js'
+import { phoneKeys } from './phone.js'
 
 const children = (node: BinaryNode | undefined): BinaryNode[] =>
   Array.isArray(node?.content) ? node.content : []
@@ -135,7 +136,12 @@ function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): Binar
 function bundleFor(net: TestNetwork, user: BinaryNode): BinaryNode {
   const jid = user.attrs.jid ?? ''
   const found = net.accounts.resolve(jid)
-  return keyBundle(jid, found?.account.devices.get(found.device)?.keys)
+  // Device 0 is the phone: its companions open a session with it for peer messages.
+  const keys =
+    found?.device === 0 && !found.account.devices.has(0)
+      ? phoneKeys(found.account)
+      : found?.account.devices.get(found.device)?.keys
+  return keyBundle(jid, keys)
 }
 
 /** `usync` queries: devices, LID, contact (is it on WhatsApp); other protocols answer nothing. */

@@ -244,6 +244,7 @@ export class TestNetwork extends EventEmitter implements ConnectionHandler {
   /** Sends to a device now (subject to its injected faults), or queues it for its next login. */
   deliver(device: Device, node: BinaryNode): void {
     const { faults } = device
+    if (node.tag === 'message' && faults.lose && faults.lose-- > 0) return
     if (node.tag === 'message' && faults.corrupt && faults.corrupt-- > 0) node = corrupted(node)
     const copies = faults.duplicate && faults.duplicate-- > 0 ? 2 : 1
     const send = () => {

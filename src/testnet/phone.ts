@@ -8,34 +8,58 @@ import {
   generateSignalPubKey,
   proto,
   signedKeyPair,
+  unpadRandomMax16,
 } from 'baileys'
 import { makeLibSignalRepository } from 'baileys/lib/Signal/libsignal.js'
 import { pino } from 'pino'
-import { type Account, pnJid } from './accounts.js'
+import { type Account, type DeviceKeys, pnJid } from './accounts.js'
 import { memoryAuthState } from './memory-auth.js'
 import { now, type TestNetwork } from './network.js'
 
 type Repository = ReturnType<typeof makeLibSignalRepository>
 
-/** Device 0 (the phone) as a Signal sender, created when it first needs to speak. */
-const phones = new WeakMap<Account, Repository>()
+/** Device 0 (the phone) as a Signal party: its session store, and the keys it publishes. */
+interface Phone {
+  repository: Repository
+  keys: DeviceKeys
+}
 
-function phoneOf(account: Account): Repository {
-  let repository = phones.get(account)
-  if (!repository) {
+const phones = new WeakMap<Account, Phone>()
+
+function phoneOf(account: Account): Phone {
+  let phone = phones.get(account)
+  if (!phone) {
     const auth = memoryAuthState()
+    const signedPreKey = signedKeyPair(account.identity, 1)
     const creds: Partial<AuthenticationCreds> = {
       signedIdentityKey: account.identity,
-      signedPreKey: signedKeyPair(account.identity, 1),
+      signedPreKey,
       registrationId: 1 + Math.floor(Math.random() * 16_000),
     }
     Object.assign(auth.creds, creds)
     const logger = pino({ level: 'silent' })
     const keys = addTransactionCapability(auth.keys, logger, { maxCommitRetries: 1, delayBetweenTriesMs: 0 })
-    repository = makeLibSignalRepository({ creds: auth.creds, keys } as never, logger)
-    phones.set(account, repository)
+    phone = {
+      repository: makeLibSignalRepository({ creds: auth.creds, keys } as never, logger),
+      keys: {
+        registrationId: creds.registrationId!,
+        identity: Buffer.from(account.identity.public),
+        signedPreKey: {
+          id: signedPreKey.keyId,
+          value: Buffer.from(signedPreKey.keyPair.public),
+          signature: Buffer.from(signedPreKey.signature),
+        },
+        preKeys: new Map(),
+      },
+    }
+    phones.set(account, phone)
   }
-  return repository
+  return phone
+}
+
+/** The keys the phone (device 0) publishes, for companions that open a session with it. */
+export function phoneKeys(account: Account): DeviceKeys {
+  return phoneOf(account).keys
 }
 
 /**
@@ -52,7 +76,7 @@ async function sendAsPhone(
   const keys = device?.keys
   if (!device || !keys?.signedPreKey) throw new Error(`device ${deviceId} of ${account.phone} has no keys`)
   const jid = pnJid(account.phone, deviceId)
-  const repository = phoneOf(account)
+  const { repository } = phoneOf(account)
   if (!(await repository.validateSession(jid)).exists) {
     const preKey = keys.preKeys.entries().next().value as [number, Buffer] | undefined
     if (preKey) keys.preKeys.delete(preKey[0])
@@ -182,4 +206,85 @@ export async function sendHistory(
       },
     },
   })
+}
+
+const COPIES = 1000
+
+/**
+ * Keeps the phone's copy of a message a virtual contact sent to `to` (the phone decrypts its own
+ * copy of every message; the network takes the sender's plaintext instead).
+ */
+export function keepPhoneCopy(net: TestNetwork, to: string, sent: proto.IWebMessageInfo, fromPhone: string) {
+  const target = net.accounts.resolve(to)
+  const id = sent.key?.id
+  if (!target || !id || to.endsWith('@g.us')) return
+  const copies = target.account.phoneCopies
+  const sender = net.accounts.get(fromPhone)
+  copies.set(id, {
+    key: {
+      remoteJid: target.server === 'lid' && sender ? `${sender.lid}@lid` : pnJid(fromPhone),
+      fromMe: false,
+      id,
+    },
+    message: sent.message ?? null,
+    messageTimestamp: sent.messageTimestamp ?? Math.floor(Date.now() / 1000),
+    pushName: sender?.name ?? '',
+  })
+  if (copies.size > COPIES) copies.delete(copies.keys().next().value!)
+}
+
+/**
+ * A peer message from one of the account's companions reached the phone: it decrypts it and
+ * answers a placeholder-resend request with its copies of the messages asked for.
+ */
+export async function phoneReceives(
+  net: TestNetwork,
+  account: Account,
+  fromDevice: number,
+  stanzaId: string,
+  encs: BinaryNode[],
+): Promise<void> {
+  const { repository } = phoneOf(account)
+  for (const enc of encs) {
+    if (!(enc.content instanceof Uint8Array)) continue
+    const plain = await repository.decryptMessage({
+      jid: pnJid(account.phone, fromDevice),
+      type: enc.attrs.type as 'pkmsg' | 'msg',
+      ciphertext: enc.content,
+    })
+    const message = proto.Message.decode(unpadRandomMax16(plain))
+    // Own devices wrap what they send in a DeviceSentMessage.
+    const request = (message.deviceSentMessage?.message ?? message).protocolMessage
+      ?.peerDataOperationRequestMessage
+    if (!request) continue
+    account.peerRequests++
+    if (
+      request.peerDataOperationRequestType !==
+      proto.Message.PeerDataOperationRequestType.PLACEHOLDER_MESSAGE_RESEND
+    )
+      continue
+    const results = (request.placeholderMessageResendRequest ?? []).flatMap((r) => {
+      const copy = r.messageKey?.id ? account.phoneCopies.get(r.messageKey.id) : undefined
+      return copy
+        ? [
+            {
+              placeholderMessageResendResponse: {
+                webMessageInfoBytes: proto.WebMessageInfo.encode(copy).finish(),
+              },
+            },
+          ]
+        : []
+    })
+    if (results.length === 0) continue
+    await sendAsPhone(net, account, fromDevice, {
+      protocolMessage: {
+        type: proto.Message.ProtocolMessage.Type.PEER_DATA_OPERATION_REQUEST_RESPONSE_MESSAGE,
+        peerDataOperationRequestResponseMessage: {
+          peerDataOperationRequestType: proto.Message.PeerDataOperationRequestType.PLACEHOLDER_MESSAGE_RESEND,
+          stanzaId,
+          peerDataOperationResult: results,
+        },
+      },
+    })
+  }
 }

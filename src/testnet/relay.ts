@@ -2,6 +2,7 @@ import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from 'bail
 import { type Account, lidJid, pnJid } from './accounts.js'
 import type { ChatConnection } from './connection.js'
 import { now, type TestNetwork } from './network.js'
+import { phoneReceives } from './phone.js'
 
 /** The sender's device address in the addressing (PN or LID) its recipient used, plus the other. */
 function senderAddress(
@@ -46,6 +47,13 @@ export function relayMessage(net: TestNetwork, conn: ChatConnection, message: Bi
   for (const target of targets) {
     const found = net.accounts.resolve(target.jid)
     const targetDevice = found?.account.devices.get(found.device)
+    if (found?.account === account && found.device === 0 && !targetDevice) {
+      // A peer message to the phone (a placeholder-resend request…): the phone answers it.
+      phoneReceives(net, account, device.id, id, target.enc).catch((err) =>
+        net.log.warn({ err }, 'the phone could not read a peer message'),
+      )
+      continue
+    }
     if (!found || !targetDevice || target.enc.length === 0) continue
     // A blocked sender's message is accepted (one tick) but never delivered.
     if (found.account.blocked.has(account)) continue

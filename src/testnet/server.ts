@@ -6,6 +6,7 @@ import { VirtualContact } from './contact.js'
 import { controlRoutes } from './control.routes.js'
 import { MEDIA_TLS, MediaServer } from './media.js'
 import { TestNetwork } from './network.js'
+import { keepPhoneCopy } from './phone.js'
 
 export interface TestNetworkInfo {
   wsUrl: string
@@ -42,7 +43,13 @@ export class RunningNetwork {
         ),
         skipHistorySync: true,
       })
-      const contact = new VirtualContact(phone, client, this.log.child({ contact: phone }), options.echo)
+      const contact = new VirtualContact(
+        phone,
+        client,
+        this.log.child({ contact: phone }),
+        options.echo,
+        (to, message) => keepPhoneCopy(this.network, to, message, phone),
+      )
       this.contacts.set(phone, contact)
       const qr = client.waitFor('connection.update', (u) => Boolean(u.qr))
       client.start()

@@ -245,6 +245,30 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   )
 
   app.post(
+    '/chat/request-unavailable-message',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Ask the phone for a message this session missed or could not decrypt',
+        description:
+          'The phone sends the message again; it arrives later as a `Message` event (and in the history). `RequestId` is empty when it had already been asked for or has arrived meanwhile.',
+        body: S.RequestUnavailable,
+        response: {
+          200: Envelope(Type.Object({ Details: Type.String(), Id: Type.String(), RequestId: Type.String() })),
+          ...errorResponses,
+          ...refusals,
+        },
+      },
+    },
+    async (req) => {
+      const { Chat, Id, Sender } = req.body
+      const requestId = await messages.requestFromPhone(req.user!.id, Chat, Id, Sender || undefined)
+      return ok({ Details: 'Unavailable message requested', Id, RequestId: requestId })
+    },
+  )
+
+  app.post(
     '/chat/presence',
     {
       schema: {

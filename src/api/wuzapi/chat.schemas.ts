@@ -121,6 +121,14 @@ export const MarkRead = Type.Object({
   Chat: Type.String({ minLength: 1, 'x-aliases': ['ChatPhone', 'Phone'] }),
   Sender: Type.Optional(Type.String({ 'x-aliases': ['SenderPhone'] })),
 })
+/** wuzapi's /chat/request-unavailable-message: whatsmeow's (chat, sender, id). */
+export const RequestUnavailable = Type.Object({
+  Chat: Type.String({ minLength: 1, 'x-aliases': ['ChatPhone', 'Phone'] }),
+  Id: Type.String({ minLength: 1, 'x-aliases': ['MessageId'] }),
+  Sender: Type.Optional(
+    Type.String({ description: 'who wrote it, in a group', 'x-aliases': ['SenderPhone'] }),
+  ),
+})
 export const ChatPresence = Type.Object({
   Phone,
   State: Type.Union([Type.Literal('composing'), Type.Literal('paused'), Type.Literal('recording')]),

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Services } from '../../services/index.js'
-import { errorResponses } from './envelope.js'
+import { ContactInfo, ContactInfoBody, toContactInfo } from './contact-info.js'
+import { Envelope, errorResponses, ok } from './envelope.js'
 import { UpdateOwnBody } from './users.schemas.js'
 
 /** `/user/*` routes about the calling user itself. */
@@ -83,5 +84,25 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         ),
       }
     },
+  )
+
+  app.post(
+    '/user/contact/info',
+    {
+      schema: {
+        tags: ['User'],
+        security: [{ ApiKeyAuth: [] }],
+        summary:
+          'Everything known of one person: on WhatsApp, phone and LID, names, about, picture, devices, business profile',
+        body: ContactInfoBody,
+        response: {
+          200: Envelope(ContactInfo),
+          ...errorResponses,
+          404: Type.Ref('WuzapiError'),
+          409: Type.Ref('WuzapiError'),
+        },
+      },
+    },
+    async (req) => ok(toContactInfo(await services.chats.contactInfo(req.user!.id, req.body.phone))),
   )
 }

@@ -471,6 +471,43 @@ export class BaileysEngine implements Engine {
           }),
         )
       },
+      userInfo: async (jid) => {
+        const [status, picture, business, devices] = await Promise.all([
+          socket.fetchStatus(jid).catch(() => undefined),
+          socket.profilePictureUrl(jid, 'preview', 10_000).catch(() => undefined),
+          socket.getBusinessProfile(jid).catch(() => undefined),
+          socket.getUSyncDevices([jid], false, false).catch(() => []),
+        ])
+        const about = status?.[0]?.status as { status?: string | null; setAt?: Date } | undefined
+        const hours = business?.business_hours
+        return {
+          about:
+            about?.status != null
+              ? {
+                  text: about.status,
+                  setAt: about.setAt ? Math.floor(about.setAt.getTime() / 1000) : undefined,
+                }
+              : undefined,
+          picture: picture ? { url: picture, directPath: new URL(picture).pathname } : undefined,
+          devices: devices.map((d) => d.jid ?? `${d.user}${d.device ? `:${d.device}` : ''}@s.whatsapp.net`),
+          business: business
+            ? {
+                description: business.description ?? '',
+                email: business.email ?? '',
+                website: business.website ?? [],
+                category: business.category ?? '',
+                address: business.address ?? '',
+                timezone: hours?.timezone ?? '',
+                hours: (hours?.business_config ?? hours?.config ?? []).map((h) => ({
+                  day: h.day_of_week,
+                  mode: h.mode,
+                  openTime: h.open_time,
+                  closeTime: h.close_time,
+                })),
+              }
+            : undefined,
+        }
+      },
       markRead: (refs) =>
         socket.readMessages(
           refs.map((r) => ({
@@ -481,6 +518,15 @@ export class BaileysEngine implements Engine {
           })),
         ),
       sendPresence: (presence, to) => socket.sendPresenceUpdate(presence, to),
+      requestFromPhone: async (ref) => {
+        const id = await socket.requestPlaceholderResend({
+          remoteJid: ref.chat,
+          id: ref.id,
+          fromMe: ref.fromMe,
+          ...(ref.participant ? { participant: ref.participant } : {}),
+        })
+        return id && id !== 'RESOLVED' ? id : undefined
+      },
     }
   }
 }
