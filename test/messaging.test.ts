@@ -485,6 +485,48 @@ for (const dialect of DIALECTS) {
       assert.equal((await post('/chat/downloadimage', { Mimetype: 'image/png' })).statusCode, 400)
     })
 
+    it('a file gone from the media server is uploaded again by its sender’s phone (MediaRetry) and downloaded', async () => {
+      const contact = network.net.running.contacts.get(alice)!
+      const id = await contact.send({
+        to: `${me}@s.whatsapp.net`,
+        image: { base64: PNG.toString('base64'), mimetype: 'image/png' },
+      })
+      const event = await eventually(
+        'the image event',
+        async () => (await events('Message')).find((e) => e.data.id === id),
+        10_000,
+      )
+      const media = event.data.media as { directPath: string; mediaKey: string; fileSha256: string }
+      const expired = await fetch(`${network.net.running.info.controlUrl}/media/expire`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path: media.directPath }),
+      })
+      assert.equal(expired.status, 204)
+      const body = {
+        DirectPath: media.directPath,
+        MediaKey: media.mediaKey,
+        Mimetype: 'image/png',
+        FileSHA256: media.fileSha256,
+      }
+      // Without the message's Id nothing can be asked for: the file is simply unavailable.
+      assert.equal((await post('/chat/downloadimage', body)).statusCode, 400)
+      const res = await post('/chat/downloadimage', { ...body, Id: id })
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(res.json().data.Data, `data:image/png;base64,${PNG.toString('base64')}`)
+      const retry = (await events('MediaRetry')).find((e) => e.data.MessageID === id)
+      assert.ok(retry, 'a MediaRetry event')
+      assert.equal(
+        retry.data.ChatID.toString().endsWith('@s.whatsapp.net') ||
+          retry.data.ChatID.toString().endsWith('@lid'),
+        true,
+      )
+      assert.ok(retry.data.Ciphertext)
+      // A file nobody has any more: a clear 4xx.
+      const unknown = await post('/chat/downloadimage', { ...body, Id: 'NOSUCHMESSAGE', Chat: alice })
+      assert.equal(unknown.statusCode, 400, unknown.body)
+    })
+
     it('uploads a file to WhatsApp’s media servers (/media/upload) and downloads the same bytes back', async () => {
       const boundary = 'zapwire-test-boundary'
       const payload = Buffer.concat([

@@ -66,6 +66,15 @@ export type ConnectionEvent =
   | { type: 'presence'; chat: string; who: string; state: string; lastSeen: number | undefined }
   /** Names learned for people: address book (app state), history sync, push names. */
   | { type: 'contacts'; contacts: ContactInfo[] }
+  /** The answer to a media re-upload request (base64 ciphertext and IV, or the error's code). */
+  | {
+      type: 'media-retry'
+      id: string
+      chat: string
+      fromMe: boolean
+      participant: string | undefined
+      result: { ciphertext: string; iv: string } | { error: number }
+    }
   /**
    * A history-sync chunk the phone sent (initial bootstrap, push names, on-demand history): its
    * messages (names and LID mappings come as `contacts` and `identities` events just before).
@@ -115,6 +124,15 @@ export interface EngineConnection {
    * WhatsApp's media servers are contacted, whatever `url` says.
    */
   download(kind: DownloadKind, media: EncryptedMedia): Promise<Buffer>
+  /**
+   * Asks the sender's phone to upload a file again (it is gone from the media server); resolves
+   * with where it is now, or rejects with an EngineRefusal (404 when the phone no longer has it).
+   */
+  retryMedia(
+    ref: MessageRef,
+    kind: DownloadKind,
+    media: EncryptedMedia,
+  ): Promise<{ directPath: string; url: string }>
   /** Encrypts and uploads a file to WhatsApp's media servers; answers what a message needs. */
   upload(kind: DownloadKind, data: Buffer, mimetype: string): Promise<MediaInfo>
   /**

@@ -338,21 +338,35 @@ export class MessagesService {
 
   // ── media ──────────────────────────────────────────────────────────────────────
 
-  /** Downloads and decrypts a received file from its message's media fields; checks its hash. */
+  /**
+   * Downloads and decrypts a received file from its message's media fields; checks its hash.
+   * When the file is gone from the media servers and the message is named (`retry`), its
+   * sender's phone is asked to upload it again first.
+   */
   async download(
     userId: string,
     kind: DownloadKind,
     media: EncryptedMedia & { fileSha256?: string | undefined },
+    retry?: { id: string; chat?: string | undefined },
   ): Promise<Buffer> {
     const connection = this.sessions.connection(userId)
+    const fetch = (from: EncryptedMedia) =>
+      connection.download(kind, from).catch((err: Error) => {
+        throw new AppError('MEDIA_UNAVAILABLE', `could not download or decrypt the ${kind}: ${err.message}`)
+      })
     let data: Buffer
     try {
-      data = await connection.download(kind, media)
+      data = await fetch(media)
     } catch (err) {
-      throw new AppError(
-        'MEDIA_UNAVAILABLE',
-        `could not download or decrypt the ${kind}: ${(err as Error).message}`,
-      )
+      if (!retry) throw err
+      const row = await this.repo.find(userId, retry.id)
+      const chat = row?.chat ?? retry.chat
+      if (!chat) throw new AppError('MESSAGE_NOT_FOUND', `no message ${retry.id} stored: give its Chat`)
+      const ref = await this.refOf(userId, chat, retry.id)
+      const moved = await connection.retryMedia(ref, kind, media).catch((e: Error) => {
+        throw new AppError('MEDIA_UNAVAILABLE', e.message)
+      })
+      data = await fetch({ ...media, directPath: moved.directPath, url: moved.url })
     }
     if (media.fileSha256 && createHash('sha256').update(data).digest('base64') !== media.fileSha256)
       throw new AppError('MEDIA_UNAVAILABLE', `the ${kind} does not match FileSHA256`)

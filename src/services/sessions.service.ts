@@ -376,6 +376,18 @@ export class SessionsService {
           DecryptFailMode: event.reason,
         })
         return
+      case 'media-retry':
+        this.emit(s, 'MediaRetry', {
+          MessageID: event.id,
+          ChatID: event.chat,
+          SenderID: event.participant ?? (event.fromMe ? (s.jid ?? '') : event.chat),
+          FromMe: event.fromMe,
+          Timestamp: new Date().toISOString(),
+          ...('error' in event.result
+            ? { Error: event.result.error }
+            : { Ciphertext: event.result.ciphertext, IV: event.result.iv }),
+        })
+        return
       case 'messages':
       case 'receipts':
       case 'identities':

@@ -192,6 +192,22 @@ export const controlRoutes: FastifyPluginAsyncTypebox<{ running: RunningNetwork 
   )
 
   app.post(
+    '/media/expire',
+    {
+      schema: {
+        summary:
+          'Remove a file from the media server, as WhatsApp does after a while (its sender can upload it again)',
+        body: Type.Object({ path: Type.String({ minLength: 1, description: 'URL or direct path' }) }),
+        response: { 204: Type.Null(), 404: Problem },
+      },
+    },
+    async (req, reply) => {
+      if (!network.media?.expire(req.body.path)) throw new NetworkError(404, `no file ${req.body.path}`)
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
     '/faults',
     {
       schema: {

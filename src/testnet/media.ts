@@ -28,6 +28,8 @@ const MAX_BYTES = 100 * 1024 * 1024
 /** Stores uploaded (already encrypted) media and serves it back, with Range support, over HTTPS. */
 export class MediaServer {
   private readonly blobs = new Map<string, Buffer>()
+  /** Files past their time on the server: gone from it, but their sender can upload them again. */
+  private readonly expired = new Map<string, Buffer>()
   private readonly server = https.createServer(MEDIA_TLS, (req, res) => {
     this.handle(req, res).catch(() => {
       res.statusCode = 500
@@ -54,6 +56,26 @@ export class MediaServer {
     return { id, url: `https://${this.host}/d/${id}`, directPath: `/d/${id}` }
   }
 
+  /** Removes a file (by URL or direct path) as the server does after a while; false if unknown. */
+  expire(path: string): boolean {
+    const id = idOf(path)
+    const blob = this.blobs.get(id)
+    if (!blob) return false
+    this.blobs.delete(id)
+    this.expired.set(id, blob)
+    return true
+  }
+
+  /** The sender uploads an expired (or still present) file again: where it is now. */
+  reupload(path: string): { url: string; directPath: string } | undefined {
+    const id = idOf(path)
+    const blob = this.expired.get(id) ?? this.blobs.get(id)
+    if (!blob) return undefined
+    this.expired.delete(id)
+    const { url, directPath } = this.put(blob)
+    return { url, directPath }
+  }
+
   private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) {
     const url = new URL(req.url ?? '/', `https://${this.host}`)
     if (req.method === 'POST' && url.pathname.startsWith('/mms/')) {
@@ -72,7 +94,7 @@ export class MediaServer {
       res.end(JSON.stringify({ url, direct_path: directPath }))
       return
     }
-    const blob = req.method === 'GET' ? this.blobs.get(url.pathname.replace(/^\/d\//, '')) : undefined
+    const blob = req.method === 'GET' ? this.blobs.get(idOf(url.pathname)) : undefined
     if (!blob) {
       res.writeHead(404).end()
       return
@@ -92,3 +114,6 @@ export class MediaServer {
     res.end(blob)
   }
 }
+
+/** The blob id in a media URL or direct path (`/d/<id>`). */
+const idOf = (path: string) => new URL(path, 'https://media.invalid').pathname.replace(/^\/d\//, '')

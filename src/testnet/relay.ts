@@ -1,6 +1,7 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from 'baileys'
 import { type Account, lidJid, pnJid } from './accounts.js'
 import type { ChatConnection } from './connection.js'
+import { answerMediaRetry } from './media-retry.js'
 import { now, type TestNetwork } from './network.js'
 import { phoneReceives } from './phone.js'
 
@@ -124,6 +125,7 @@ export function relayReceipt(net: TestNetwork, conn: ChatConnection, receipt: Bi
   const account = conn.account!
   const { id = '', to = '', type, participant } = receipt.attrs
   conn.send({ tag: 'ack', attrs: { class: 'receipt', id, from: to, ...(type ? { type } : {}) } })
+  if (type === 'server-error') return answerMediaRetry(net, conn, receipt)
   if (to.endsWith('@g.us')) {
     const author = participant ? net.accounts.resolve(participant) : undefined
     if (!author || type === 'read-self') return

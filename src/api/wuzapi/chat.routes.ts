@@ -302,7 +302,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       async (req) => {
         const b = req.body
         const media = { url: b.Url, directPath: b.DirectPath, mediaKey: b.MediaKey, fileSha256: b.FileSHA256 }
-        const data = await messages.download(req.user!.id, kind, media)
+        const retry = b.Id ? { id: b.Id, chat: b.Chat } : undefined
+        const data = await messages.download(req.user!.id, kind, media, retry)
         return ok({ Data: `data:${b.Mimetype};base64,${data.toString('base64')}`, Mimetype: b.Mimetype })
       },
     )

@@ -177,6 +177,16 @@ export const DownloadBody = Type.Object({
   FileSHA256: Type.Optional(Type.String({ description: 'base64; checked against the file' })),
   FileEncSHA256: Type.Optional(Type.String()),
   FileLength: Type.Optional(Type.Integer({ minimum: 0 })),
+  Id: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'Zapwire: the message’s id. When the file is gone from WhatsApp’s servers, its sender’s phone is asked to upload it again (a MediaRetry event), then it is downloaded',
+    }),
+  ),
+  Chat: Type.Optional(
+    Type.String({ minLength: 1, description: 'Zapwire: the message’s chat, when it is not stored' }),
+  ),
 })
 
 export const Downloaded = Type.Object({

@@ -287,6 +287,26 @@ export class BaileysEngine implements Engine {
         messages,
       })
     })
+    socket.ev.on('messages.media-update', (updates) => {
+      for (const u of updates) {
+        if (!u.key.id || !u.key.remoteJid) continue
+        const error = u.error as { output?: { statusCode?: number } } | undefined
+        onEvent({
+          type: 'media-retry',
+          id: u.key.id,
+          chat: jidNormalizedUser(u.key.remoteJid),
+          fromMe: Boolean(u.key.fromMe),
+          participant: u.key.participant ? jidNormalizedUser(u.key.participant) : undefined,
+          result:
+            u.media && !error
+              ? {
+                  ciphertext: Buffer.from(u.media.ciphertext).toString('base64'),
+                  iv: Buffer.from(u.media.iv).toString('base64'),
+                }
+              : { error: error?.output?.statusCode ?? 404 },
+        })
+      }
+    })
     socket.ev.on('lid-mapping.update', (mapping) => {
       onEvent({
         type: 'identities',
@@ -417,6 +437,36 @@ export class BaileysEngine implements Engine {
         const chunks: Buffer[] = []
         for await (const chunk of stream) chunks.push(chunk as Buffer)
         return Buffer.concat(chunks)
+      },
+      retryMedia: async (ref, kind, media) => {
+        const message: WAMessage = {
+          key: {
+            remoteJid: ref.chat,
+            id: ref.id,
+            fromMe: ref.fromMe,
+            ...(ref.participant ? { participant: ref.participant } : {}),
+          },
+          message: {
+            [`${kind}Message`]: {
+              mediaKey: Buffer.from(media.mediaKey, 'base64'),
+              directPath: media.directPath ?? null,
+              url: media.url ?? null,
+            },
+          },
+        }
+        try {
+          const updated = await socket.updateMediaMessage(message)
+          const inner = (
+            updated.message as Record<string, { directPath?: string | null; url?: string | null }>
+          )[`${kind}Message`]
+          return { directPath: inner?.directPath ?? '', url: inner?.url ?? '' }
+        } catch (err) {
+          const status = (err as { output?: { statusCode?: number } }).output?.statusCode
+          throw new EngineRefusal(
+            status ?? 500,
+            `the phone could not upload the file again: ${(err as Error).message}`,
+          )
+        }
       },
       send: async (to, content, sendOptions) => {
         const id = sendOptions.id ?? generateMessageIDV2(socket.user?.id)
