@@ -516,11 +516,7 @@ for (const dialect of DIALECTS) {
       assert.equal(res.json().data.Data, `data:image/png;base64,${PNG.toString('base64')}`)
       const retry = (await events('MediaRetry')).find((e) => e.data.MessageID === id)
       assert.ok(retry, 'a MediaRetry event')
-      assert.equal(
-        retry.data.ChatID.toString().endsWith('@s.whatsapp.net') ||
-          retry.data.ChatID.toString().endsWith('@lid'),
-        true,
-      )
+      assert.match(String(retry.data.ChatID), /@(s\.whatsapp\.net|lid)$/)
       assert.ok(retry.data.Ciphertext)
       // A file nobody has any more: a clear 4xx.
       const unknown = await post('/chat/downloadimage', { ...body, Id: 'NOSUCHMESSAGE', Chat: alice })
@@ -645,6 +641,56 @@ for (const dialect of DIALECTS) {
       assert.match(String(event.data.senderLid), /^\d+@lid$/)
       const history = (await get(`/chat/history?chat_jid=${group.id}`)).json().data
       assert.ok(history.some((i: { message_id: string }) => i.message_id === fromAlice))
+      // Media, a reply with a mention, a location and a reaction in the group.
+      const image = await post('/chat/send/image', {
+        Phone: group.id,
+        Image: `data:image/png;base64,${PNG.toString('base64')}`,
+        Caption: 'team photo',
+      })
+      assert.equal(image.statusCode, 200, image.body)
+      const pic = await network.net.inbox(
+        carol,
+        (m) => m.id === image.json().data.Id && m.media !== undefined,
+      )
+      assert.equal(pic.media!.sha256, sha(PNG))
+      assert.equal(pic.text, 'team photo')
+      const reply = await post('/chat/send/text', {
+        Phone: group.id,
+        Body: `noted @${alice}`,
+        ContextInfo: {
+          StanzaId: fromAlice,
+          Participant: `${alice}@s.whatsapp.net`,
+          MentionedJID: [`${alice}@s.whatsapp.net`],
+        },
+      })
+      assert.equal(reply.statusCode, 200, reply.body)
+      const quoted = await network.net.inbox(
+        alice,
+        (m) => m.id === reply.json().data.Id && m.text !== undefined,
+      )
+      const ctx = (
+        quoted.message as {
+          extendedTextMessage: { contextInfo: { stanzaId: string; mentionedJid: string[] } }
+        }
+      ).extendedTextMessage.contextInfo
+      assert.equal(ctx.stanzaId, fromAlice)
+      assert.equal(ctx.mentionedJid.length, 1)
+      const where = await post('/chat/send/location', { Phone: group.id, Latitude: -23.5, Longitude: -46.6 })
+      assert.equal(where.statusCode, 200, where.body)
+      const pin = await network.net.inbox(carol, (m) => m.id === where.json().data.Id && m.type !== undefined)
+      assert.equal(
+        (pin.message as { locationMessage: { degreesLatitude: number } }).locationMessage.degreesLatitude,
+        -23.5,
+      )
+      const react = await post('/chat/react', { Phone: group.id, Id: fromAlice, Body: '👍' })
+      assert.equal(react.statusCode, 200, react.body)
+      const reaction = await network.net.inbox(
+        carol,
+        (m) =>
+          m.type === 'reactionMessage' &&
+          (m.message as { reactionMessage: { key: { id: string } } }).reactionMessage.key.id === fromAlice,
+      )
+      assert.equal((reaction.message as { reactionMessage: { text: string } }).reactionMessage.text, '👍')
     })
 
     it('sends list, buttons (with PIX and an image header), carousel, flow and template messages', async () => {

@@ -125,7 +125,10 @@ export function relayReceipt(net: TestNetwork, conn: ChatConnection, receipt: Bi
   const account = conn.account!
   const { id = '', to = '', type, participant } = receipt.attrs
   conn.send({ tag: 'ack', attrs: { class: 'receipt', id, from: to, ...(type ? { type } : {}) } })
-  if (type === 'server-error') return answerMediaRetry(net, conn, receipt)
+  if (type === 'server-error') {
+    answerMediaRetry(net, conn, receipt)
+    return
+  }
   if (to.endsWith('@g.us')) {
     const author = participant ? net.accounts.resolve(participant) : undefined
     if (!author || type === 'read-self') return
