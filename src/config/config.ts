@@ -35,6 +35,14 @@ export interface Config {
   dailySendCap: number
   /** Caps for the first days of a new number (day 1, day 2, …). */
   warmupCaps: number[]
+  /** Event delivery: webhook timeout, retry bounds, concurrency, archive and DLQ retention. */
+  webhookTimeoutMs: number
+  deliveryMaxAttempts: number
+  deliveryMaxAgeHours: number
+  deliveryRetryBaseMs: number
+  deliveryConcurrency: number
+  archiveRetentionDays: number
+  dlqRetentionDays: number
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -149,6 +157,41 @@ export const SETTINGS = {
     about:
       'Daily caps for the first days of a new number, counted from the day its user was created, e.g. `20,50,100,250` (then the daily cap applies)',
   },
+  webhookTimeoutMs: {
+    names: ['ZAPWIRE_WEBHOOK_TIMEOUT_MS'],
+    default: '30000',
+    about: 'A webhook call that has not answered in this long failed (it is retried)',
+  },
+  deliveryMaxAttempts: {
+    names: ['ZAPWIRE_DELIVERY_MAX_ATTEMPTS'],
+    default: '200',
+    about: 'Attempts per event and sink before it goes to the DLQ (with the default backoff: about 33 hours)',
+  },
+  deliveryMaxAgeHours: {
+    names: ['ZAPWIRE_DELIVERY_MAX_AGE_HOURS'],
+    default: '72',
+    about: 'An event still undelivered this long after it happened goes to the DLQ',
+  },
+  deliveryRetryBaseMs: {
+    names: ['ZAPWIRE_DELIVERY_RETRY_BASE_MS'],
+    default: '1000',
+    about: 'First retry delay; it doubles per attempt (±20 % jitter) up to 10 minutes',
+  },
+  deliveryConcurrency: {
+    names: ['ZAPWIRE_DELIVERY_CONCURRENCY'],
+    default: '16',
+    about: 'Deliveries in flight per endpoint (chats in parallel; each chat stays in order)',
+  },
+  archiveRetentionDays: {
+    names: ['ZAPWIRE_ARCHIVE_RETENTION_DAYS'],
+    default: '7',
+    about: 'Successful deliveries are kept this many days in the archive (`/admin/archive`)',
+  },
+  dlqRetentionDays: {
+    names: ['ZAPWIRE_DLQ_RETENTION_DAYS'],
+    default: '30',
+    about: 'Events given up on are kept this many days in the DLQ (`/admin/dlq`)',
+  },
 } as const satisfies Record<keyof Config, Setting>
 
 export class ConfigError extends Error {
@@ -241,6 +284,13 @@ export function loadConfig(env: Env = process.env): Config {
     sendIntervalMs: integer(SETTINGS.sendIntervalMs, 0, 60_000),
     dailySendCap: integer(SETTINGS.dailySendCap, 0, 1_000_000),
     warmupCaps: warmup(text(SETTINGS.warmupCaps), problems),
+    webhookTimeoutMs: integer(SETTINGS.webhookTimeoutMs, 100, 600_000),
+    deliveryMaxAttempts: integer(SETTINGS.deliveryMaxAttempts, 1, 100_000),
+    deliveryMaxAgeHours: integer(SETTINGS.deliveryMaxAgeHours, 1, 24 * 365),
+    deliveryRetryBaseMs: integer(SETTINGS.deliveryRetryBaseMs, 1, 600_000),
+    deliveryConcurrency: integer(SETTINGS.deliveryConcurrency, 1, 1_000),
+    archiveRetentionDays: integer(SETTINGS.archiveRetentionDays, 1, 3650),
+    dlqRetentionDays: integer(SETTINGS.dlqRetentionDays, 1, 3650),
     mediaAllowHosts: (text(SETTINGS.mediaAllowHosts) ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())

@@ -66,7 +66,10 @@ export function parseSubscription(input: string | readonly string[]): {
   events: string[]
   unknown: string[]
 } {
-  const names = (typeof input === 'string' ? input.split(',') : input).map((n) => n.trim()).filter(Boolean)
+  const names = (typeof input === 'string' ? [input] : input)
+    .flatMap((n) => n.split(','))
+    .map((n) => n.trim())
+    .filter(Boolean)
   const unknown = names.filter((n) => n !== ALL_EVENTS && !known.has(n))
   if (names.includes(ALL_EVENTS)) return { events: [ALL_EVENTS], unknown }
   return { events: [...new Set(names)], unknown }

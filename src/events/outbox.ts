@@ -19,6 +19,8 @@ export class Outbox {
     private readonly repository: EventsRepository,
     private readonly log: Logger,
     private readonly retentionDays = 7,
+    /** The oldest sink cursor: events past it are not yet delivered everywhere and are kept. */
+    private readonly holdAfter: () => Promise<number | undefined> = async () => undefined,
   ) {}
 
   /** Writes the events (inside `tx` when given; call `notify()` after it commits). */
@@ -41,8 +43,11 @@ export class Outbox {
   }
 
   /** Deletes what is older than the retention; returns how many. */
-  prune(now = Date.now()): Promise<number> {
-    return this.repository.pruneBefore(new Date(now - this.retentionDays * DAY_MS).toISOString())
+  async prune(now = Date.now()): Promise<number> {
+    return this.repository.pruneBefore(
+      new Date(now - this.retentionDays * DAY_MS).toISOString(),
+      await this.holdAfter(),
+    )
   }
 
   /** Prunes now and then every hour until `stop()`. */

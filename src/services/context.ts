@@ -6,7 +6,7 @@ import { type Database, openDatabase } from '../store/database.js'
 import { MetaRepository } from '../store/meta.repository.js'
 import { migrateToLatest } from '../store/migrate.js'
 import { verifyEncryptionKey } from './encryption-check.js'
-import { createServices, type Services } from './index.js'
+import { createServices, type DeliverySettings, type Services } from './index.js'
 import type { SessionCounters } from './sessions.service.js'
 
 export interface ContextOptions {
@@ -21,6 +21,7 @@ export interface ContextOptions {
   leaseMs?: number
   counters?: SessionCounters
   eventRetentionDays?: number
+  delivery?: DeliverySettings
   sendIntervalMs?: number
   bodyLimit?: number
   mediaAllowHosts?: string[]
@@ -56,6 +57,7 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       leaseMs: options.leaseMs,
       counters: options.counters,
       eventRetentionDays: options.eventRetentionDays,
+      delivery: options.delivery,
       sendIntervalMs: options.sendIntervalMs,
       mediaMaxBytes: options.bodyLimit,
       mediaAllowHosts: options.mediaAllowHosts,
@@ -63,14 +65,19 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       warmupCaps: options.warmupCaps,
     })
     services.outbox.start()
+    await services.dispatcher.start()
+    services.deliveries.start()
     return {
       database,
       services,
       close: async () => {
         services.outbox.stop()
+        services.deliveries.stop()
         await services.sessions.stopAll()
         await services.messages.drain()
         await services.inbound.drain()
+        await services.dispatcher.stop()
+        await services.webhookClient.close()
         await services.media.close()
         await database.close()
       },

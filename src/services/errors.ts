@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'IDENTITY_UNKNOWN'
   | 'SEND_CAP_REACHED'
   | 'APP_STATE_NOT_READY'
+  | 'DELIVERY_NOT_FOUND'
 
 export class AppError extends Error {
   constructor(

@@ -1,14 +1,18 @@
 import type { Logger } from 'pino'
 import type { Cipher } from '../crypto/cipher.js'
 import type { Engine, NetworkTarget } from '../engine/port.js'
+import { DEFAULT_POLICY, type DeliveryPolicy, Dispatcher } from '../events/dispatcher.js'
 import { Outbox } from '../events/outbox.js'
+import { WebhookClient } from '../events/webhook.sink.js'
 import { AuthRepository } from '../store/auth.repository.js'
 import type { Database } from '../store/database.js'
+import { DeliveriesRepository } from '../store/deliveries.repository.js'
 import { EventsRepository } from '../store/events.repository.js'
 import { MessagesRepository } from '../store/messages.repository.js'
 import { UsersRepository } from '../store/users.repository.js'
 import { AuthService } from './auth.service.js'
 import { ChatsService } from './chats.service.js'
+import { DeliveriesService } from './deliveries.service.js'
 import { HealthService } from './health.service.js'
 import { IdentityService } from './identity.service.js'
 import { InboundService } from './inbound.service.js'
@@ -17,6 +21,7 @@ import { MessageLedger } from './message-ledger.js'
 import { MessagesService } from './messages.service.js'
 import { type SessionCounters, SessionsService } from './sessions.service.js'
 import { UsersService } from './users.service.js'
+import { WebhooksService } from './webhooks.service.js'
 
 /** Every service, built once per app and handed to the dialects explicitly. */
 export interface Services {
@@ -30,6 +35,17 @@ export interface Services {
   chats: ChatsService
   identity: IdentityService
   media: MediaFetcher
+  webhooks: WebhooksService
+  dispatcher: Dispatcher
+  deliveries: DeliveriesService
+  webhookClient: WebhookClient
+}
+
+/** Event delivery settings (the dispatcher's policy, the webhook timeout, retention). */
+export type DeliverySettings = Partial<DeliveryPolicy> & {
+  webhookTimeoutMs?: number | undefined
+  archiveRetentionDays?: number | undefined
+  dlqRetentionDays?: number | undefined
 }
 
 export interface ServiceDeps {
@@ -45,6 +61,7 @@ export interface ServiceDeps {
   leaseMs?: number | undefined
   counters?: SessionCounters | undefined
   eventRetentionDays?: number | undefined
+  delivery?: DeliverySettings | undefined
   sendIntervalMs?: number | undefined
   mediaMaxBytes?: number | undefined
   mediaAllowHosts?: string[] | undefined
@@ -57,7 +74,23 @@ export function createServices(deps: ServiceDeps): Services {
   const users = new UsersService(new UsersRepository(database.db), cipher, {
     blockPrivateUrls: deps.blockPrivateUrls,
   })
-  const outbox = new Outbox(new EventsRepository(database.db), deps.logger, deps.eventRetentionDays)
+  const eventsRepository = new EventsRepository(database.db)
+  const deliveriesRepository = new DeliveriesRepository(database.db)
+  const outbox = new Outbox(eventsRepository, deps.logger, deps.eventRetentionDays, () =>
+    deliveriesRepository.minCursor(),
+  )
+  const { webhookTimeoutMs, archiveRetentionDays, dlqRetentionDays, ...policy } = deps.delivery ?? {}
+  const webhookClient = new WebhookClient(webhookTimeoutMs ?? 30_000)
+  const webhooks = new WebhooksService(users, webhookClient, { blockPrivateUrls: deps.blockPrivateUrls })
+  const dispatcher = new Dispatcher(eventsRepository, deliveriesRepository, outbox, webhooks, deps.logger, {
+    ...DEFAULT_POLICY,
+    ...Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)),
+  })
+  users.onChange(() => dispatcher.reload())
+  const deliveries = new DeliveriesService(deliveriesRepository, dispatcher, {
+    archiveRetentionDays: archiveRetentionDays ?? 7,
+    dlqRetentionDays: dlqRetentionDays ?? 30,
+  })
   const sessions = new SessionsService(
     deps.engine,
     new AuthRepository(database.db),
@@ -106,5 +139,9 @@ export function createServices(deps: ServiceDeps): Services {
     chats: new ChatsService(messagesRepository, sessions, identity),
     identity,
     media,
+    webhooks,
+    dispatcher,
+    deliveries,
+    webhookClient,
   }
 }

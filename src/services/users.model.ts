@@ -32,6 +32,10 @@ export interface WhatsAppConfig {
 
 export interface UserSettings {
   webhook: string
+  /** The webhook receives events (DIGIGO's `active`); false keeps its URL but sends nothing. */
+  webhookActive: boolean
+  /** `json` (Miauzap's {event, instance, data}) or `wuzapi-form` (upstream wuzapi's form). */
+  webhookFormat: 'json' | 'wuzapi-form'
   /** Subscribed event names, or `['All']`. */
   events: string[]
   skipMediaDownload: boolean
@@ -110,6 +114,8 @@ export interface UserInput {
   name?: string
   token?: string
   webhook?: string
+  webhookActive?: boolean
+  webhookFormat?: string
   events?: string | string[]
   expiration?: number
   history?: number
@@ -136,6 +142,8 @@ export const DEFAULT_CALL_REJECT_MESSAGE = 'Sorry, I cannot take calls at the mo
 export function defaultSettings(): UserSettings {
   return {
     webhook: '',
+    webhookActive: true,
+    webhookFormat: 'json',
     events: ['All'],
     skipMediaDownload: false,
     skipGroups: false,

@@ -28,6 +28,8 @@ export interface UsersServiceOptions {
 /** Users (instances): creation, settings, token authentication. The one place their rules live. */
 export class UsersService {
   private readonly now: () => Date
+  /** Told (and awaited) after a user was created, changed or deleted: sinks follow webhooks. */
+  private readonly watchers: ((userId: string) => Promise<void>)[] = []
 
   constructor(
     private readonly repo: UsersRepository,
@@ -35,6 +37,14 @@ export class UsersService {
     private readonly options: UsersServiceOptions,
   ) {
     this.now = options.now ?? (() => new Date())
+  }
+
+  onChange(watcher: (userId: string) => Promise<void>): void {
+    this.watchers.push(watcher)
+  }
+
+  private async changed(userId: string): Promise<void> {
+    for (const watcher of this.watchers) await watcher(userId)
   }
 
   async list(): Promise<User[]> {
@@ -72,7 +82,9 @@ export class UsersService {
         created_at: stamp,
         updated_at: stamp,
       })
-      return this.toUser(row)
+      const user = this.toUser(row)
+      await this.changed(user.id)
+      return user
     } catch (err) {
       throw uniqueViolation(err) ? new AppError('TOKEN_TAKEN', 'token already in use') : err
     }
@@ -83,7 +95,10 @@ export class UsersService {
     for (let attempt = 0; ; attempt++) {
       const current = await this.get(idOrSerial)
       const updated = await this.write(current, input, actor)
-      if (updated) return updated
+      if (updated) {
+        await this.changed(updated.id)
+        return updated
+      }
       if (attempt >= 4) throw new AppError('CONCURRENT_UPDATE', 'user was modified by another request')
     }
   }
@@ -116,6 +131,7 @@ export class UsersService {
   async delete(idOrSerial: string): Promise<User> {
     const user = await this.get(idOrSerial)
     await this.repo.delete(user.id)
+    await this.changed(user.id)
     return user
   }
 
@@ -170,6 +186,12 @@ export class UsersService {
       const problem = url === '' ? undefined : urlProblem(url, this.webhookRule(actor))
       if (problem) throw validation(`webhook ${problem}`)
       settings.webhook = url
+    }
+    if (input.webhookActive !== undefined) settings.webhookActive = input.webhookActive
+    if (input.webhookFormat !== undefined) {
+      if (input.webhookFormat !== 'json' && input.webhookFormat !== 'wuzapi-form')
+        throw validation('webhook format must be json or wuzapi-form')
+      settings.webhookFormat = input.webhookFormat
     }
     if (input.events !== undefined) {
       const { events, unknown } = parseSubscription(input.events)

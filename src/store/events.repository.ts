@@ -33,9 +33,14 @@ export class EventsRepository {
     return q.orderBy('seq').limit(query.limit).execute()
   }
 
-  /** Deletes events written before `before` (ISO time); returns how many. */
-  async pruneBefore(before: string): Promise<number> {
-    const result = await this.db.deleteFrom('events').where('created_at', '<', before).executeTakeFirst()
+  /**
+   * Deletes events written before `before` (ISO time), but none past `keepAfterSeq` (not yet
+   * delivered everywhere); returns how many.
+   */
+  async pruneBefore(before: string, keepAfterSeq?: number): Promise<number> {
+    let q = this.db.deleteFrom('events').where('created_at', '<', before)
+    if (keepAfterSeq !== undefined) q = q.where('seq', '<=', keepAfterSeq)
+    const result = await q.executeTakeFirst()
     return Number(result.numDeletedRows)
   }
 }

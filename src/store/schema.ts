@@ -1,4 +1,5 @@
 import type { AuthCredsTable, AuthKeysTable, SessionLeasesTable } from './auth.table.js'
+import type { DeliveriesTable, SinkCursorsTable } from './deliveries.table.js'
 import type { EventsTable } from './events.table.js'
 import type { ChatsTable, ContactsTable, IdentitiesTable, MessagesTable } from './messages.table.js'
 import type { MetaTable } from './meta.table.js'
@@ -16,4 +17,6 @@ export interface DB {
   identities: IdentitiesTable
   chats: ChatsTable
   contacts: ContactsTable
+  sink_cursors: SinkCursorsTable
+  deliveries: DeliveriesTable
 }

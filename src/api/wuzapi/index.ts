@@ -6,12 +6,14 @@ import type { User } from '../../services/users.model.js'
 import { adminUsersRoutes } from './admin-users.routes.js'
 import { chatRoutes } from './chat.routes.js'
 import { chatSettingsRoutes } from './chat-settings.routes.js'
+import { deliveriesRoutes } from './deliveries.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
 import { eventsRoutes } from './events.routes.js'
 import { identityRoutes } from './identity.routes.js'
 import { mediaRoutes } from './media.routes.js'
 import { sessionRoutes } from './session.routes.js'
 import { userRoutes } from './user.routes.js'
+import { webhookRoutes } from './webhook.routes.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,6 +34,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
   await app.register(async (admin) => {
     admin.addHook('onRequest', async (req) => services.auth.requireAdmin(authorizationValue(req)))
     await admin.register(adminUsersRoutes, { services })
+    await admin.register(deliveriesRoutes, { services })
   })
 
   await app.register(async (user) => {
@@ -44,6 +47,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(chatRoutes, { services })
     await user.register(chatSettingsRoutes, { services })
     await user.register(identityRoutes, { services })
+    await user.register(webhookRoutes, { services })
     await user.register(mediaRoutes, { services, fileLimit: 100 * 2 ** 20 })
   })
 }

@@ -1,0 +1,108 @@
+import { type Static, Type } from '@sinclair/typebox'
+import type { Delivery } from '../../services/deliveries.service.js'
+
+const Str = Type.String()
+const Int = Type.Integer()
+const Nullable = Type.Union([Type.String(), Type.Null()])
+
+/** DIGIGO's DLQEvent. */
+export const DlqEvent = Type.Object({
+  id: Int,
+  transport: Str,
+  user_id: Str,
+  event_type: Str,
+  event_id: Str,
+  payload: Str,
+  attempts: Int,
+  last_error: Str,
+  failed_at: Str,
+  archived_at: Str,
+  replay_count: Int,
+  last_replay_at: Nullable,
+})
+
+/** DIGIGO's ArchiveEvent. */
+export const ArchiveEvent = Type.Object({
+  id: Int,
+  status: Str,
+  transport: Str,
+  user_id: Str,
+  event_type: Str,
+  event_id: Str,
+  payload: Str,
+  attempts: Int,
+  last_error: Nullable,
+  created_at: Str,
+  archived_at: Str,
+  replay_count: Int,
+  last_replay_at: Nullable,
+})
+
+export function toDlqEvent(d: Delivery): Static<typeof DlqEvent> {
+  return {
+    id: d.id,
+    transport: d.transport,
+    user_id: d.userId,
+    event_type: d.eventType,
+    event_id: d.eventId,
+    payload: d.payload,
+    attempts: d.attempts,
+    last_error: d.lastError,
+    failed_at: d.archivedAt,
+    archived_at: d.archivedAt,
+    replay_count: d.replayCount,
+    last_replay_at: d.lastReplayAt,
+  }
+}
+
+export function toArchiveEvent(d: Delivery): Static<typeof ArchiveEvent> {
+  return {
+    id: d.id,
+    status: d.status,
+    transport: d.transport,
+    user_id: d.userId,
+    event_type: d.eventType,
+    event_id: d.eventId,
+    payload: d.payload,
+    attempts: d.attempts,
+    last_error: d.lastError || null,
+    created_at: d.createdAt,
+    archived_at: d.archivedAt,
+    replay_count: d.replayCount,
+    last_replay_at: d.lastReplayAt,
+  }
+}
+
+type StatRow = {
+  status: string
+  transport: string
+  event_type: string
+  n: number
+  oldest: string
+  newest: string
+}
+
+/** Counts by transport and event type (and status) from the grouped rows. */
+export function tally(rows: StatRow[]) {
+  const sum = (key: 'transport' | 'event_type' | 'status') =>
+    rows.reduce<Record<string, number>>((acc, r) => {
+      acc[r[key]] = (acc[r[key]] ?? 0) + r.n
+      return acc
+    }, {})
+  const total = rows.reduce((n, r) => n + r.n, 0)
+  const oldest = rows.length ? rows.map((r) => r.oldest).sort()[0]! : null
+  const newest = rows.length
+    ? rows
+        .map((r) => r.newest)
+        .sort()
+        .at(-1)!
+    : null
+  return {
+    total,
+    oldest,
+    newest,
+    byTransport: sum('transport'),
+    byEventType: sum('event_type'),
+    byStatus: sum('status'),
+  }
+}

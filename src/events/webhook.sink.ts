@@ -1,0 +1,174 @@
+import { createHmac } from 'node:crypto'
+import dns from 'node:dns'
+import type { LookupFunction } from 'node:net'
+import { Agent, request } from 'undici'
+import { classifyAddress, urlProblem } from '../lib/url-guard.js'
+import type { ZapEvent } from './event.js'
+import { DeliveryError, type Sink } from './sink.js'
+
+/** How a webhook's body is written: Miauzap's JSON, or the form upstream wuzapi posts. */
+export type WebhookFormat = 'json' | 'wuzapi-form'
+export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'wuzapi-form']
+
+export interface WebhookTarget {
+  id: string
+  userId: string | undefined
+  url: string
+  format: WebhookFormat
+  /** Event names, or ['All']. */
+  events: string[]
+  /** HMAC-SHA256 key ('' = unsigned). */
+  hmacKey: string
+  /** Sent as the form's `token` field (wuzapi-form), and named in the global payload. */
+  user?: { id: string; name: string; token?: string | undefined } | undefined
+  /** Refuse private addresses at connect time (multi-tenant hosting). */
+  blockPrivate: boolean
+}
+
+/** The body a webhook receives for an event, and its content type. */
+export function webhookBody(event: ZapEvent, target: WebhookTarget): { body: string; contentType: string } {
+  const common = {
+    id: event.id,
+    seq: event.seq,
+    userId: event.userId,
+    jid: event.jid,
+    lid: event.lid,
+    timestamp: event.at.toISOString(),
+    ...(target.userId === undefined && target.user
+      ? { userName: target.user.name, ...(target.user.token ? { userToken: target.user.token } : {}) }
+      : {}),
+  }
+  if (target.format === 'wuzapi-form') {
+    const form = new URLSearchParams()
+    form.set('jsonData', JSON.stringify({ type: event.type, event: event.data, ...common }))
+    if (target.user?.token) form.set('token', target.user.token)
+    return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' }
+  }
+  return {
+    body: JSON.stringify({ event: event.type, instance: event.jid, data: event.data, ...common }),
+    contentType: 'application/json',
+  }
+}
+
+/**
+ * The signature headers: `x-hmac-signature` (hex HMAC-SHA256 of the raw body, as wuzapi forks
+ * do), and `x-zapwire-signature: t=<unix s>,v1=<hex HMAC of "<t>.<body>">` with
+ * `x-zapwire-timestamp`, which lets a receiver refuse old (replayed) calls.
+ */
+export function signatureHeaders(key: string, body: string, now = Date.now()): Record<string, string> {
+  if (!key) return {}
+  const t = Math.floor(now / 1000)
+  const hmac = (data: string) => createHmac('sha256', key).update(data).digest('hex')
+  return {
+    'x-hmac-signature': hmac(body),
+    'x-zapwire-timestamp': String(t),
+    'x-zapwire-signature': `t=${t},v1=${hmac(`${t}.${body}`)}`,
+  }
+}
+
+/** DNS lookup refusing link-local and metadata addresses (and private ones when asked). */
+function guardedLookup(blockPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0)
+      const list = addresses as dns.LookupAddress[]
+      const bad = list.find((a) => {
+        const kind = classifyAddress(a.address)
+        return kind === 'link-local' || (blockPrivate && kind === 'private')
+      })
+      if (bad) return callback(new Error(`${hostname} resolves to a refused address (${bad.address})`), '', 0)
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
+      return callback(null, list[0]!.address, list[0]!.family)
+    })
+  }
+}
+
+/** HTTP agents shared by every webhook (one per address rule). */
+export class WebhookClient {
+  private readonly agents = new Map<boolean, Agent>()
+
+  constructor(private readonly timeoutMs: number) {}
+
+  agent(blockPrivate: boolean): Agent {
+    let agent = this.agents.get(blockPrivate)
+    if (!agent) {
+      agent = new Agent({
+        connect: { lookup: guardedLookup(blockPrivate), timeout: Math.min(this.timeoutMs, 10_000) },
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        connections: 64,
+      })
+      this.agents.set(blockPrivate, agent)
+    }
+    return agent
+  }
+
+  get timeout(): number {
+    return this.timeoutMs
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((a) => a.close()))
+  }
+}
+
+/** Statuses worth trying again; any other 4xx goes to the DLQ at once. */
+const RETRYABLE = new Set([408, 425, 429])
+
+/** A webhook: POSTs each subscribed event, signed when the user has an HMAC key. */
+export class WebhookSink implements Sink {
+  readonly transport = 'webhook'
+  readonly endpoint: string
+
+  constructor(
+    private readonly target: WebhookTarget,
+    private readonly client: WebhookClient,
+  ) {
+    this.endpoint = new URL(target.url).origin
+  }
+
+  get id(): string {
+    return this.target.id
+  }
+
+  get userId(): string | undefined {
+    return this.target.userId
+  }
+
+  wants(event: ZapEvent): boolean {
+    return this.target.events.includes('All') || this.target.events.includes(event.type)
+  }
+
+  async deliver(event: ZapEvent): Promise<void> {
+    const problem = urlProblem(this.target.url, {
+      schemes: ['http', 'https'],
+      blockPrivate: this.target.blockPrivate,
+    })
+    if (problem) throw new DeliveryError(`webhook URL ${problem}`, true)
+    const { body, contentType } = webhookBody(event, this.target)
+    let status: number
+    try {
+      const res = await request(this.target.url, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': contentType,
+          'user-agent': 'Zapwire',
+          'x-zapwire-event-id': event.id,
+          'x-zapwire-event': event.type,
+          ...signatureHeaders(this.target.hmacKey, body),
+        },
+        dispatcher: this.client.agent(this.target.blockPrivate),
+        signal: AbortSignal.timeout(this.client.timeout),
+      })
+      status = res.statusCode
+      // The receiver's body is never read beyond its status.
+      await res.body.dump()
+    } catch (err) {
+      throw new DeliveryError((err as Error).message)
+    }
+    if (status >= 200 && status < 300) return
+    throw new DeliveryError(`HTTP ${status}`, status >= 400 && status < 500 && !RETRYABLE.has(status))
+  }
+}
