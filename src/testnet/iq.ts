@@ -1,5 +1,5 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from 'baileys'
-import { lidJid, parseUserJid } from './accounts.js'
+import { type Account, lidJid, parseUserJid } from './accounts.js'
 import type { ChatConnection } from './connection.js'
 import { applyKeyUpload, keyBundle } from './keys.js'
 import type { TestNetwork } from './network.js'
@@ -37,7 +37,7 @@ function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): Binar
         {
           tag: 'list',
           attrs: {},
-          content: getBinaryNodeChildren(first, 'user').map((u) => bundleFor(net, u)),
+          content: getBinaryNodeChildren(first, 'user').map((u) => bundleFor(net, u, conn.account)),
         },
       ]
     case 'privacy:get:privacy':
@@ -133,12 +133,18 @@ function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): Binar
   }
 }
 
-function bundleFor(net: TestNetwork, user: BinaryNode): BinaryNode {
+function bundleFor(net: TestNetwork, user: BinaryNode, asker: Account | undefined): BinaryNode {
   const jid = user.attrs.jid ?? ''
   const found = net.accounts.resolve(jid)
-  // Device 0 is the phone: its companions open a session with it for peer messages.
+  // Device 0 is the phone: its own companions open a session with it for peer messages. Others
+  // get no bundle for it (it is in no device list, so they never encrypt for it), nor does a
+  // forced refresh (`reason="identity"`): Baileys forces one for every LID at each device
+  // lookup, which would re-key the phone's session for each message sent on this network.
   const keys =
-    found?.device === 0 && !found.account.devices.has(0)
+    found?.device === 0 &&
+    !found.account.devices.has(0) &&
+    found.account === asker &&
+    user.attrs.reason !== 'identity'
       ? phoneKeys(found.account)
       : found?.account.devices.get(found.device)?.keys
   return keyBundle(jid, keys)
