@@ -72,24 +72,24 @@ export class DeliveriesRepository {
 
   /** Writes outcomes: one row per (sink, event), the latest outcome winning. */
   async record(rows: NewDeliveryRow[]): Promise<void> {
-    if (rows.length === 0) return
-    await this.db.transaction().execute(async (tx) => {
-      for (const row of rows)
-        await tx
-          .insertInto('deliveries')
-          .values(row)
-          .onConflict((oc) =>
-            oc.columns(['sink', 'event_seq']).doUpdateSet({
-              status: row.status,
-              attempts: row.attempts,
-              last_error: row.last_error ?? '',
-              next_at: row.next_at ?? '',
-              payload: row.payload ?? '',
-              updated_at: row.updated_at,
-            }),
-          )
-          .execute()
-    })
+    // One outcome per (sink, event) per statement: the latest.
+    const latest = new Map(rows.map((r) => [`${r.sink}|${r.event_seq}`, r]))
+    const unique = [...latest.values()]
+    for (let i = 0; i < unique.length; i += 500)
+      await this.db
+        .insertInto('deliveries')
+        .values(unique.slice(i, i + 500))
+        .onConflict((oc) =>
+          oc.columns(['sink', 'event_seq']).doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            attempts: eb.ref('excluded.attempts'),
+            last_error: eb.ref('excluded.last_error'),
+            next_at: eb.ref('excluded.next_at'),
+            payload: eb.ref('excluded.payload'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute()
   }
 
   private filtered(filter: DeliveryFilter) {
