@@ -63,7 +63,9 @@ async function rawLoop(n: number): Promise<number> {
 
 function startGateway(env: Record<string, string>) {
   const port = 19000 + Math.floor(Math.random() * 1000)
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
+  // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/cli.js', 'serve'], {
     env: {
       ...process.env,
       ZAPWIRE_PORT: String(port),

@@ -75,7 +75,7 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     const wakeAll = () => {
-      for (const runner of this.runners.values()) runner.wake()
+      for (const runner of this.runners.values()) runner.notify()
     }
     this.unsubscribe = this.outbox.onAppend(wakeAll)
     // Events another process wrote (or this one, missed) are found within a second.
@@ -182,6 +182,8 @@ class SinkRunner {
   private flushing: Promise<void> = Promise.resolve()
   private cursorDirty = false
   replayPending = true
+  /** The outbox may hold events not loaded yet (new ones were announced, or the window filled). */
+  private more = true
 
   constructor(
     private readonly dispatcher: Dispatcher,
@@ -198,6 +200,12 @@ class SinkRunner {
     }
     this.cursor = this.loadedUpTo = cursor
     this.known = new Map((await deliveries.after(this.sink.id, cursor)).map((r) => [Number(r.event_seq), r]))
+    this.wake()
+  }
+
+  /** New events may be in the outbox. */
+  notify(): void {
+    this.more = true
     this.wake()
   }
 
@@ -229,8 +237,10 @@ class SinkRunner {
   }
 
   private async load(): Promise<void> {
-    const room = this.dispatcher.policy.window - this.order.length
-    if (room <= 0) return
+    const { window } = this.dispatcher.policy
+    const room = window - this.order.length
+    // Load in batches: when there may be more, and the window has drained to half.
+    if (!this.more || room < window / 2) return
     const rows = await this.dispatcher.events.list({
       userId: this.sink.userId,
       afterSeq: this.loadedUpTo,
@@ -250,7 +260,8 @@ class SinkRunner {
         this.retries.set(event.seq, { attempts: known.attempts, nextAt: Date.parse(known.next_at) || 0 })
       this.lane(laneOf(event)).push(event)
     }
-    if (rows.length === room) this.again = true
+    this.more = rows.length === room
+    if (this.more) this.again = true
     this.advance()
   }
 
@@ -412,8 +423,6 @@ class SinkRunner {
     if (moved) {
       this.cursorDirty = true
       this.scheduleFlush()
-      // Room in the window again: load more.
-      this.again = true
     }
   }
 

@@ -120,12 +120,14 @@ const RETRYABLE = new Set([408, 425, 429])
 export class WebhookSink implements Sink {
   readonly transport = 'webhook'
   readonly endpoint: string
+  private readonly problem: string | undefined
 
   constructor(
     private readonly target: WebhookTarget,
     private readonly client: WebhookClient,
   ) {
     this.endpoint = new URL(target.url).origin
+    this.problem = urlProblem(target.url, { schemes: ['http', 'https'], blockPrivate: target.blockPrivate })
   }
 
   get id(): string {
@@ -141,11 +143,7 @@ export class WebhookSink implements Sink {
   }
 
   async deliver(event: ZapEvent): Promise<void> {
-    const problem = urlProblem(this.target.url, {
-      schemes: ['http', 'https'],
-      blockPrivate: this.target.blockPrivate,
-    })
-    if (problem) throw new DeliveryError(`webhook URL ${problem}`, true)
+    if (this.problem) throw new DeliveryError(`webhook URL ${this.problem}`, true)
     const { body, contentType } = webhookBody(event, this.target)
     let status: number
     try {
@@ -160,7 +158,6 @@ export class WebhookSink implements Sink {
           ...signatureHeaders(this.target.hmacKey, body),
         },
         dispatcher: this.client.agent(this.target.blockPrivate),
-        signal: AbortSignal.timeout(this.client.timeout),
       })
       status = res.statusCode
       // The receiver's body is never read beyond its status.
