@@ -106,3 +106,30 @@ export function tally(rows: StatRow[]) {
     byStatus: sum('status'),
   }
 }
+
+/** DIGIGO's ArchiveStats from the grouped rows. */
+export function toArchiveStats(stats: StatRow[]) {
+  const rows = stats.filter((r) => r.status !== 'retrying')
+  const all = tally(rows)
+  const ok = tally(rows.filter((r) => r.status === 'success'))
+  const dlq = tally(rows.filter((r) => r.status === 'dlq'))
+  const byTransportStatus: Record<string, Record<string, number>> = {}
+  for (const r of rows) {
+    const counts = byTransportStatus[r.transport] ?? {}
+    counts[r.status] = (counts[r.status] ?? 0) + r.n
+    byTransportStatus[r.transport] = counts
+  }
+  return {
+    total_count: all.total,
+    success_count: ok.total,
+    dlq_count: dlq.total,
+    oldest_success: ok.oldest,
+    newest_success: ok.newest,
+    oldest_dlq: dlq.oldest,
+    newest_dlq: dlq.newest,
+    by_transport: all.byTransport,
+    by_event_type: all.byEventType,
+    by_status: all.byStatus,
+    by_transport_status: byTransportStatus,
+  }
+}

@@ -2,7 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { type Static, Type } from '@sinclair/typebox'
 import { validation } from '../../services/errors.js'
 import type { Services } from '../../services/index.js'
-import { ArchiveEvent, DlqEvent, tally, toArchiveEvent, toDlqEvent } from './deliveries.mapper.js'
+import {
+  ArchiveEvent,
+  DlqEvent,
+  tally,
+  toArchiveEvent,
+  toArchiveStats,
+  toDlqEvent,
+} from './deliveries.mapper.js'
 import { errorResponses } from './envelope.js'
 
 const tags = ['Admin DLQ & archive']
@@ -388,32 +395,7 @@ export const deliveriesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       },
     },
     async () => {
-      const rows = (await deliveries.stats()).filter((r) => r.status !== 'retrying')
-      const all = tally(rows)
-      const ok = tally(rows.filter((r) => r.status === 'success'))
-      const dlq = tally(rows.filter((r) => r.status === 'dlq'))
-      const byTransportStatus: Record<string, Record<string, number>> = {}
-      for (const r of rows) {
-        const t = (byTransportStatus[r.transport] ??= {})
-        t[r.status] = (t[r.status] ?? 0) + r.n
-      }
-      return {
-        code: 200,
-        success: true,
-        data: {
-          total_count: all.total,
-          success_count: ok.total,
-          dlq_count: dlq.total,
-          oldest_success: ok.oldest,
-          newest_success: ok.newest,
-          oldest_dlq: dlq.oldest,
-          newest_dlq: dlq.newest,
-          by_transport: all.byTransport,
-          by_event_type: all.byEventType,
-          by_status: all.byStatus,
-          by_transport_status: byTransportStatus,
-        },
-      }
+      return { code: 200, success: true, data: toArchiveStats(await deliveries.stats()) }
     },
   )
 
