@@ -39,11 +39,13 @@ for (const dialect of DIALECTS) {
           'auth_keys',
           'chats',
           'contacts',
+          'deliveries',
           'events',
           'identities',
           'messages',
           'meta',
           'session_leases',
+          'sink_cursors',
           'users',
         ])
         assert.deepEqual(await migrateToZero(database.db), [...allNames].reverse())
@@ -72,11 +74,13 @@ for (const dialect of DIALECTS) {
             'auth_keys',
             'chats',
             'contacts',
+            'deliveries',
             'events',
             'identities',
             'messages',
             'meta',
             'session_leases',
+            'sink_cursors',
             'users',
           ])
         } finally {
