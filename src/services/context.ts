@@ -77,6 +77,7 @@ export async function openContext(options: ContextOptions): Promise<Context> {
         await services.messages.drain()
         await services.inbound.drain()
         await services.dispatcher.stop()
+        await services.transports.close()
         await services.webhookClient.close()
         await services.media.close()
         await database.close()

@@ -3,7 +3,7 @@ import type { Cipher } from '../crypto/cipher.js'
 import type { Engine, NetworkTarget } from '../engine/port.js'
 import { DEFAULT_POLICY, type DeliveryPolicy, Dispatcher } from '../events/dispatcher.js'
 import { Outbox } from '../events/outbox.js'
-import { WebhookClient } from '../events/webhook.sink.js'
+import { WebhookClient } from '../events/sinks/webhook.sink.js'
 import { AuthRepository } from '../store/auth.repository.js'
 import type { Database } from '../store/database.js'
 import { DeliveriesRepository } from '../store/deliveries.repository.js'
@@ -20,6 +20,7 @@ import { MediaFetcher } from './media.js'
 import { MessageLedger } from './message-ledger.js'
 import { MessagesService } from './messages.service.js'
 import { type SessionCounters, SessionsService } from './sessions.service.js'
+import { TransportsService } from './transports.service.js'
 import { UsersService } from './users.service.js'
 import { WebhooksService } from './webhooks.service.js'
 
@@ -36,6 +37,7 @@ export interface Services {
   identity: IdentityService
   media: MediaFetcher
   webhooks: WebhooksService
+  transports: TransportsService
   dispatcher: Dispatcher
   deliveries: DeliveriesService
   webhookClient: WebhookClient
@@ -82,10 +84,12 @@ export function createServices(deps: ServiceDeps): Services {
   const { webhookTimeoutMs, archiveRetentionDays, dlqRetentionDays, ...policy } = deps.delivery ?? {}
   const webhookClient = new WebhookClient(webhookTimeoutMs ?? 30_000)
   const webhooks = new WebhooksService(users, webhookClient, { blockPrivateUrls: deps.blockPrivateUrls })
-  const dispatcher = new Dispatcher(eventsRepository, deliveriesRepository, outbox, webhooks, deps.logger, {
+  const transports = new TransportsService(users, webhooks, webhookClient, deps.logger)
+  const dispatcher = new Dispatcher(eventsRepository, deliveriesRepository, outbox, transports, deps.logger, {
     ...DEFAULT_POLICY,
     ...Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)),
   })
+  transports.attach(dispatcher)
   users.onChange(() => dispatcher.reload())
   const deliveries = new DeliveriesService(deliveriesRepository, dispatcher, {
     archiveRetentionDays: archiveRetentionDays ?? 7,
@@ -140,6 +144,7 @@ export function createServices(deps: ServiceDeps): Services {
     identity,
     media,
     webhooks,
+    transports,
     dispatcher,
     deliveries,
     webhookClient,

@@ -1,6 +1,6 @@
 import type { SinkSource } from '../events/dispatcher.js'
 import type { Sink } from '../events/sink.js'
-import { type WebhookClient, WebhookSink } from '../events/webhook.sink.js'
+import { type WebhookClient, WebhookSink } from '../events/sinks/webhook.sink.js'
 import type { User } from './users.model.js'
 import type { Actor, UsersService } from './users.service.js'
 

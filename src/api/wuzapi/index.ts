@@ -9,6 +9,7 @@ import { chatSettingsRoutes } from './chat-settings.routes.js'
 import { deliveriesRoutes } from './deliveries.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
 import { eventsRoutes } from './events.routes.js'
+import { globalRoutes } from './global.routes.js'
 import { identityRoutes } from './identity.routes.js'
 import { mediaRoutes } from './media.routes.js'
 import { sessionRoutes } from './session.routes.js'
@@ -35,6 +36,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     admin.addHook('onRequest', async (req) => services.auth.requireAdmin(authorizationValue(req)))
     await admin.register(adminUsersRoutes, { services })
     await admin.register(deliveriesRoutes, { services })
+    await admin.register(globalRoutes, { services })
   })
 
   await app.register(async (user) => {

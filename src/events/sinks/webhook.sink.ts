@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto'
 import dns from 'node:dns'
 import type { LookupFunction } from 'node:net'
 import { Agent, request } from 'undici'
-import { classifyAddress, urlProblem } from '../lib/url-guard.js'
-import type { ZapEvent } from './event.js'
-import { DeliveryError, type Sink } from './sink.js'
+import { classifyAddress, urlProblem } from '../../lib/url-guard.js'
+import type { ZapEvent } from '../event.js'
+import { DeliveryError, type Sink } from '../sink.js'
 
 /** How a webhook's body is written: Miauzap's JSON, or the form upstream wuzapi posts. */
 export type WebhookFormat = 'json' | 'wuzapi-form'
@@ -19,10 +19,19 @@ export interface WebhookTarget {
   events: string[]
   /** HMAC-SHA256 key ('' = unsigned). */
   hmacKey: string
-  /** Sent as the form's `token` field (wuzapi-form), and named in the global payload. */
+  /** Sent as the form's `token` field (wuzapi-form). */
   user?: { id: string; name: string; token?: string | undefined } | undefined
+  /** A global webhook names each event's user (its token only when a setting asks for it). */
+  userOf?: ((userId: string) => { name: string; token?: string | undefined } | undefined) | undefined
+  /** Skip filter of a global sink (the user's opt-out). */
+  skip?: ((event: ZapEvent) => boolean) | undefined
   /** Refuse private addresses at connect time (multi-tenant hosting). */
   blockPrivate: boolean
+}
+
+function globalUser(event: ZapEvent, target: WebhookTarget) {
+  const user = target.userId === undefined ? target.userOf?.(event.userId) : undefined
+  return user ? { userName: user.name, ...(user.token ? { userToken: user.token } : {}) } : {}
 }
 
 /** The body a webhook receives for an event, and its content type. */
@@ -34,9 +43,7 @@ export function webhookBody(event: ZapEvent, target: WebhookTarget): { body: str
     jid: event.jid,
     lid: event.lid,
     timestamp: event.at.toISOString(),
-    ...(target.userId === undefined && target.user
-      ? { userName: target.user.name, ...(target.user.token ? { userToken: target.user.token } : {}) }
-      : {}),
+    ...globalUser(event, target),
   }
   if (target.format === 'wuzapi-form') {
     const form = new URLSearchParams()
@@ -139,6 +146,7 @@ export class WebhookSink implements Sink {
   }
 
   wants(event: ZapEvent): boolean {
+    if (this.target.skip?.(event)) return false
     return this.target.events.includes('All') || this.target.events.includes(event.type)
   }
 

@@ -1,0 +1,121 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { Services } from '../../services/index.js'
+import { errorResponses } from './envelope.js'
+
+const tags = ['Admin Global']
+const security = [{ AdminAuth: [] }]
+const Str = Type.String()
+const Events = Type.Array(Str)
+const GlobalConfig = Type.Object({
+  webhook: Type.Object({ enabled: Type.Boolean(), url: Str, events: Events, includeToken: Type.Boolean() }),
+  rabbitmq: Type.Object({
+    enabled: Type.Boolean(),
+    url: Str,
+    events: Events,
+    exchange: Str,
+    queue: Str,
+    routingKey: Str,
+  }),
+  redis: Type.Object({
+    enabled: Type.Boolean(),
+    url: Str,
+    events: Events,
+    mode: Str,
+    key: Str,
+    maxLen: Type.Integer(),
+  }),
+  nats: Type.Object({ enabled: Type.Boolean(), url: Str, events: Events, subject: Str, stream: Str }),
+  problems: Type.Array(Str, { description: 'GLOBAL_* values that were refused (their transport is off)' }),
+})
+const Stats = Type.Object({
+  enabled: Type.Boolean(),
+  sinks: Type.Array(
+    Type.Object({
+      sink: Str,
+      transport: Str,
+      pending: Type.Integer(),
+      retrying: Type.Integer(),
+      cursor: Type.Integer(),
+    }),
+  ),
+  webhook: Type.Object({
+    enabled: Type.Boolean(),
+    url: Str,
+    events: Events,
+    timeout: Str,
+    maxRetries: Type.Integer(),
+    maxConcurrency: Type.Integer(),
+  }),
+})
+
+/** DIGIGO's `/admin/global/*`: the global transports' configuration, reload and stats. */
+export const globalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { transports, dispatcher } = services
+  const stats = () => {
+    const { webhook } = transports.view()
+    const { policy } = dispatcher
+    return {
+      enabled: Object.values(transports.config).some((t) => t.enabled),
+      sinks: dispatcher.snapshot(),
+      webhook: {
+        enabled: webhook.enabled,
+        url: webhook.url,
+        events: webhook.events,
+        timeout: `${Math.round(services.webhookClient.timeout / 1000)}s`,
+        maxRetries: policy.maxAttempts,
+        maxConcurrency: policy.concurrency,
+      },
+    }
+  }
+
+  app.get(
+    '/admin/global/config',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The global transports (GLOBAL_* settings), credentials masked',
+        response: { 200: GlobalConfig, ...errorResponses },
+      },
+    },
+    async () => transports.view(),
+  )
+
+  app.post(
+    '/admin/global/config/reload',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Read the GLOBAL_* settings again (environment and .env) without a restart',
+        response: {
+          200: Type.Object({ success: Type.Boolean(), message: Str, config: GlobalConfig, stats: Stats }),
+          ...errorResponses,
+        },
+      },
+    },
+    async () => {
+      await transports.reload()
+      return {
+        success: true,
+        message: 'Global configurations reloaded successfully',
+        config: transports.view(),
+        stats: stats(),
+      }
+    },
+  )
+
+  app.get(
+    '/admin/global/stats',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Delivery state of every sink, and the global webhook’s policy',
+        response: { 200: Stats, ...errorResponses },
+      },
+    },
+    async () => stats(),
+  )
+}

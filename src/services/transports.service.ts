@@ -1,0 +1,231 @@
+import fs from 'node:fs'
+import { parseEnv } from 'node:util'
+import type { Logger } from 'pino'
+import { parseSubscription } from '../events/catalogue.js'
+import type { Dispatcher, SinkSource } from '../events/dispatcher.js'
+import type { ZapEvent } from '../events/event.js'
+import type { Sink } from '../events/sink.js'
+import { AmqpSink } from '../events/sinks/amqp.sink.js'
+import { NatsSink } from '../events/sinks/nats.sink.js'
+import { RedisSink } from '../events/sinks/redis.sink.js'
+import { type WebhookClient, WebhookSink } from '../events/sinks/webhook.sink.js'
+import { redactUrl } from '../lib/redact.js'
+import { urlProblem } from '../lib/url-guard.js'
+import type { GlobalTransportSkips, User } from './users.model.js'
+import type { UsersService } from './users.service.js'
+import type { WebhooksService } from './webhooks.service.js'
+
+/** The global transports (DIGIGO's GLOBAL_* settings): every user's events, unless it opts out. */
+export interface GlobalTransports {
+  webhook: { enabled: boolean; url: string; events: string[]; includeToken: boolean }
+  rabbitmq: {
+    enabled: boolean
+    url: string
+    events: string[]
+    exchange: string
+    queue: string
+    routingKey: string
+  }
+  redis: {
+    enabled: boolean
+    url: string
+    events: string[]
+    mode: 'stream' | 'pubsub'
+    key: string
+    maxLen: number
+  }
+  nats: { enabled: boolean; url: string; events: string[]; subject: string; stream: string }
+}
+
+type Env = Record<string, string | undefined>
+
+/** Reads the GLOBAL_* settings; each wrong value is a problem (and its transport stays off). */
+export function readGlobalTransports(env: Env): { config: GlobalTransports; problems: string[] } {
+  const problems: string[] = []
+  const on = (name: string) => /^(1|true|yes|on)$/i.test(env[name] ?? '')
+  const events = (name: string) => {
+    const { events, unknown } = parseSubscription(env[name] || 'All')
+    if (unknown.length) problems.push(`${name}: unknown event names ${unknown.join(', ')}`)
+    return events
+  }
+  const url = (name: string, schemes: string[]) => {
+    const value = env[name] ?? ''
+    const problem = value ? urlProblem(value, { schemes, blockPrivate: false }) : `${name} is required`
+    return { value, problem }
+  }
+  const transport = <T extends { enabled: boolean }>(
+    prefix: string,
+    schemes: string[],
+    build: (u: string) => T,
+  ) => {
+    if (!on(`${prefix}_ENABLED`)) return build('')
+    const { value, problem } = url(`${prefix}_URL`, schemes)
+    if (problem) {
+      problems.push(`${prefix}_URL ${problem}`)
+      return { ...build(value), enabled: false }
+    }
+    return build(value)
+  }
+  const config: GlobalTransports = {
+    webhook: transport('GLOBAL_WEBHOOK', ['http', 'https'], (u) => ({
+      enabled: u !== '',
+      url: u,
+      events: events('GLOBAL_WEBHOOK_EVENTS'),
+      includeToken: on('GLOBAL_WEBHOOK_INCLUDE_TOKEN'),
+    })),
+    rabbitmq: transport('GLOBAL_RABBITMQ', ['amqp', 'amqps'], (u) => ({
+      enabled: u !== '',
+      url: u,
+      events: events('GLOBAL_RABBITMQ_EVENTS'),
+      exchange: env.GLOBAL_RABBITMQ_EXCHANGE || 'digigo.global',
+      queue: env.GLOBAL_RABBITMQ_QUEUE ?? 'digigo.events',
+      routingKey: env.GLOBAL_RABBITMQ_ROUTING_KEY || 'events.#',
+    })),
+    redis: transport('GLOBAL_REDIS', ['redis', 'rediss'], (u) => ({
+      enabled: u !== '',
+      url: u,
+      events: events('GLOBAL_REDIS_EVENTS'),
+      mode: env.GLOBAL_REDIS_MODE === 'pubsub' ? 'pubsub' : 'stream',
+      key: env.GLOBAL_REDIS_KEY || 'zapwire:events',
+      maxLen: Number(env.GLOBAL_REDIS_MAXLEN || 100_000),
+    })),
+    nats: transport('GLOBAL_NATS', ['nats', 'tls'], (u) => ({
+      enabled: u !== '',
+      url: u,
+      events: events('GLOBAL_NATS_EVENTS'),
+      subject: env.GLOBAL_NATS_SUBJECT || 'zapwire.events',
+      stream: env.GLOBAL_NATS_STREAM || 'ZAPWIRE_EVENTS',
+    })),
+  }
+  if (env.GLOBAL_REDIS_MODE && !['stream', 'pubsub'].includes(env.GLOBAL_REDIS_MODE))
+    problems.push('GLOBAL_REDIS_MODE must be stream or pubsub')
+  return { config, problems }
+}
+
+const SKIP: Record<keyof GlobalTransports, keyof GlobalTransportSkips> = {
+  webhook: 'skipGlobalWebhook',
+  rabbitmq: 'skipGlobalRabbitMQ',
+  redis: 'skipGlobalRedis',
+  nats: 'skipGlobalRedis',
+}
+
+type Closable = Sink & { close?: () => Promise<void> }
+
+/**
+ * Every sink the dispatcher delivers to: each user's webhook, and the global transports read
+ * from the environment (and `.env`), reloadable without a restart.
+ */
+export class TransportsService implements SinkSource {
+  config: GlobalTransports
+  problems: string[]
+  private users = new Map<string, User>()
+  private readonly globals = new Map<string, { key: string; sink: Closable }>()
+  private dispatcher: Dispatcher | undefined
+
+  constructor(
+    private readonly usersService: UsersService,
+    private readonly webhooks: WebhooksService,
+    private readonly client: WebhookClient,
+    private readonly log: Logger,
+    private readonly env: () => Env = () => process.env,
+  ) {
+    ;({ config: this.config, problems: this.problems } = readGlobalTransports(this.env()))
+    this.report()
+  }
+
+  attach(dispatcher: Dispatcher): void {
+    this.dispatcher = dispatcher
+  }
+
+  private report(): void {
+    for (const problem of this.problems) this.log.warn(problem)
+  }
+
+  /** Reads the GLOBAL_* settings again (the environment, then `.env` over it) and applies them. */
+  async reload(): Promise<void> {
+    let file: Env = {}
+    try {
+      file = parseEnv(fs.readFileSync('.env', 'utf8')) as Env
+    } catch {
+      // No .env: the environment alone.
+    }
+    ;({ config: this.config, problems: this.problems } = readGlobalTransports({ ...this.env(), ...file }))
+    this.report()
+    await this.dispatcher?.reload()
+  }
+
+  async sinks(): Promise<Sink[]> {
+    const users = await this.usersService.list()
+    this.users = new Map(users.map((u) => [u.id, u]))
+    const skip = (transport: keyof GlobalTransports) => (event: ZapEvent) =>
+      this.users.get(event.userId)?.settings.globalTransportSkips[SKIP[transport]] === true
+    const filter = (transport: keyof GlobalTransports, events: string[]) => (event: ZapEvent) =>
+      !skip(transport)(event) && (events.includes('All') || events.includes(event.type))
+    const wanted = new Map<string, { key: string; make: () => Closable }>()
+    const { webhook, rabbitmq, redis, nats } = this.config
+    if (webhook.enabled)
+      wanted.set('global-webhook', {
+        key: JSON.stringify(webhook),
+        make: () =>
+          new WebhookSink(
+            {
+              id: 'global-webhook',
+              userId: undefined,
+              url: webhook.url,
+              format: 'json',
+              events: webhook.events,
+              hmacKey: '',
+              blockPrivate: false,
+              skip: skip('webhook'),
+              userOf: (id) => {
+                const u = this.users.get(id)
+                return u && { name: u.name, token: webhook.includeToken ? u.token : undefined }
+              },
+            },
+            this.client,
+          ),
+      })
+    if (rabbitmq.enabled)
+      wanted.set('global-rabbitmq', {
+        key: JSON.stringify(rabbitmq),
+        make: () =>
+          new AmqpSink({ id: 'global-rabbitmq', ...rabbitmq, wants: filter('rabbitmq', rabbitmq.events) }),
+      })
+    if (redis.enabled)
+      wanted.set('global-redis', {
+        key: JSON.stringify(redis),
+        make: () => new RedisSink({ id: 'global-redis', ...redis, wants: filter('redis', redis.events) }),
+      })
+    if (nats.enabled)
+      wanted.set('global-nats', {
+        key: JSON.stringify(nats),
+        make: () => new NatsSink({ id: 'global-nats', ...nats, wants: filter('nats', nats.events) }),
+      })
+    for (const [id, held] of this.globals) {
+      const next = wanted.get(id)
+      if (next?.key === held.key) continue
+      this.globals.delete(id)
+      await held.sink.close?.().catch(() => undefined)
+    }
+    for (const [id, { key, make }] of wanted)
+      if (!this.globals.has(id)) this.globals.set(id, { key, sink: make() })
+    return [...(await this.webhooks.sinks()), ...[...this.globals.values()].map((g) => g.sink)]
+  }
+
+  /** The global configuration with credentials masked. */
+  view() {
+    const { webhook, rabbitmq, redis, nats } = this.config
+    return {
+      webhook,
+      rabbitmq: { ...rabbitmq, url: rabbitmq.url && redactUrl(rabbitmq.url) },
+      redis: { ...redis, url: redis.url && redactUrl(redis.url) },
+      nats: { ...nats, url: nats.url && redactUrl(nats.url) },
+      problems: this.problems,
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const { sink } of this.globals.values()) await sink.close?.().catch(() => undefined)
+    this.globals.clear()
+  }
+}

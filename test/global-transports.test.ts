@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { after, before, describe, it } from 'node:test'
+import amqp from 'amqplib'
+import { Redis } from 'ioredis'
+import { AckPolicy, connect, type NatsConnection } from 'nats'
+import { eventToRow, type NewEvent } from '../src/events/event.js'
+import { type Database, openDatabase } from '../src/store/database.js'
+import { EventsRepository } from '../src/store/events.repository.js'
+import { eventually } from '../src/testnet/harness.js'
+import { createUser, useApp } from './helpers/app.js'
+import { DIALECTS } from './helpers/databases.js'
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: global transports (webhook, RabbitMQ, Redis, NATS JetStream)`, () => {
+    const tag = `zt${process.pid}${dialect}`
+    const names = {
+      redisKey: `${tag}:events`,
+      natsSubject: `${tag}.events`,
+      natsStream: `${tag.toUpperCase()}_EVENTS`,
+      exchange: `${tag}.global`,
+      queue: `${tag}.events`,
+    }
+    const calls: Record<string, unknown>[] = []
+    const receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        calls.push(JSON.parse(Buffer.concat(chunks).toString()))
+        res.writeHead(204).end()
+      })
+    })
+    const saved = { ...process.env }
+    before(async () => {
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+      Object.assign(process.env, {
+        GLOBAL_WEBHOOK_ENABLED: 'true',
+        GLOBAL_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/global`,
+        GLOBAL_WEBHOOK_EVENTS: 'Message',
+        GLOBAL_RABBITMQ_ENABLED: 'true',
+        GLOBAL_RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+        GLOBAL_RABBITMQ_EXCHANGE: names.exchange,
+        GLOBAL_RABBITMQ_QUEUE: names.queue,
+        GLOBAL_REDIS_ENABLED: 'true',
+        GLOBAL_REDIS_URL: 'redis://127.0.0.1:6379',
+        GLOBAL_REDIS_KEY: names.redisKey,
+        GLOBAL_NATS_ENABLED: 'true',
+        GLOBAL_NATS_URL: 'nats://127.0.0.1:4222',
+        GLOBAL_NATS_SUBJECT: names.natsSubject,
+        GLOBAL_NATS_STREAM: names.natsStream,
+      })
+    })
+    const t = useApp(dialect)
+    let db: Database
+    let redis: Redis
+    let nc: NatsConnection
+    before(() => {
+      db = openDatabase(t.database.url)
+      redis = new Redis('redis://127.0.0.1:6379')
+    })
+    after(async () => {
+      process.env = saved
+      receiver.close()
+      await db?.close()
+      await redis?.del(names.redisKey)
+      redis?.disconnect()
+      if (nc) {
+        const jsm = await nc.jetstreamManager()
+        await jsm.streams.delete(names.natsStream).catch(() => undefined)
+        await nc.close()
+      }
+      const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672')
+      const ch = await conn.createChannel()
+      await ch.deleteQueue(names.queue)
+      await ch.deleteExchange(names.exchange)
+      await conn.close()
+    })
+
+    it('every user’s events reach every global transport; a user who opts out of one is skipped there', async () => {
+      const a = await createUser(t, { name: 'Shop A' })
+      const b = await createUser(t, { name: 'Shop B', globalTransportSkips: { skipGlobalWebhook: true } })
+      const list: NewEvent[] = [
+        { userId: a.id, type: 'Message', chat: 'x', id: `${a.id}:g1`, data: { text: 'from a' } },
+        { userId: b.id, type: 'Message', chat: 'y', id: `${b.id}:g1`, data: { text: 'from b' } },
+        { userId: a.id, type: 'Connected', chat: '', id: `${a.id}:c1`, data: {} },
+      ]
+      await new EventsRepository(db.db).append(list.map(eventToRow))
+
+      // Global webhook: Messages only (GLOBAL_WEBHOOK_EVENTS), naming the user; B opted out.
+      await eventually(
+        'the global webhook call',
+        async () => calls.find((c) => c.id === `${a.id}:g1`),
+        10_000,
+      )
+      await new Promise((r) => setTimeout(r, 300))
+      assert.deepEqual(
+        calls.map((c) => c.id),
+        [`${a.id}:g1`],
+      )
+      assert.equal(calls[0]!.userName, 'Shop A')
+      assert.equal(calls[0]!.userToken, undefined, 'no token unless GLOBAL_WEBHOOK_INCLUDE_TOKEN')
+
+      // Redis stream: all three, in order.
+      const entries = await eventually(
+        'the Redis stream',
+        async () => {
+          const e = await redis.xrange(names.redisKey, '-', '+')
+          return e.length >= 3 ? e : undefined
+        },
+        10_000,
+      )
+      const ids = entries.map(([, fields]) => fields[fields.indexOf('id') + 1])
+      assert.deepEqual(new Set(ids), new Set(list.map((e) => e.id)))
+      const payload = JSON.parse(entries[0]![1][entries[0]![1].indexOf('payload') + 1]!)
+      assert.equal(payload.event, 'Message')
+
+      // RabbitMQ: the durable queue bound to the exchange holds all three.
+      const conn = await amqp.connect('amqp://guest:guest@127.0.0.1:5672')
+      try {
+        const ch = await conn.createChannel()
+        const got = await eventually(
+          'the RabbitMQ messages',
+          async () => {
+            const q = await ch.checkQueue(names.queue)
+            return q.messageCount >= 3 ? q : undefined
+          },
+          10_000,
+        )
+        assert.equal(got.messageCount, 3)
+        const first = await ch.get(names.queue, { noAck: true })
+        assert.ok(first)
+        assert.equal(first.properties.messageId, `${a.id}:g1`)
+        assert.equal(first.fields.routingKey, 'events.Message')
+      } finally {
+        await conn.close()
+      }
+
+      // NATS JetStream: a consumer on the stream reads all three, with their ids as message ids.
+      nc = await connect({ servers: '127.0.0.1:4222' })
+      const jsm = await nc.jetstreamManager()
+      await eventually(
+        'the JetStream messages',
+        async () => ((await jsm.streams.info(names.natsStream)).state.messages >= 3 ? true : undefined),
+        10_000,
+      )
+      await jsm.consumers.add(names.natsStream, { durable_name: 'test', ack_policy: AckPolicy.None })
+      const consumer = await nc.jetstream().consumers.get(names.natsStream, 'test')
+      const batch = await consumer.fetch({ max_messages: 3, expires: 2_000 })
+      const seen: string[] = []
+      for await (const m of batch) {
+        seen.push(m.headers?.get('Nats-Msg-Id') ?? '')
+        assert.ok(m.subject.startsWith(`${names.natsSubject}.`))
+      }
+      assert.deepEqual(new Set(seen), new Set(list.map((e) => e.id)))
+
+      // The admin sees the configuration, masked, and can reload it.
+      const config = await t.admin({ method: 'GET', url: '/admin/global/config' })
+      assert.equal(config.statusCode, 200, config.body)
+      assert.equal(config.json().rabbitmq.url, 'amqp://guest:***@127.0.0.1:5672')
+      const reload = await t.admin({ method: 'POST', url: '/admin/global/config/reload' })
+      assert.equal(reload.statusCode, 200, reload.body)
+      assert.equal(reload.json().success, true)
+    })
+  })
+}
