@@ -160,7 +160,13 @@ for (const dialect of DIALECTS) {
         first.headers['x-zapwire-signature'],
         `t=${t0},v1=${await hmacHex(key, `${t0}.${first.body}`)}`,
       )
-      // The archive keeps each success.
+      // Counted per sink.
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+      assert.match(
+        metrics,
+        new RegExp(`zapwire_deliveries_total\\{sink="webhook:${user.id}",transport="webhook"\\} 2`),
+      )
+      assert.match(metrics, /zapwire_delivery_duration_seconds_count\{transport="webhook"\}/)
       await api.delete('/webhook')
     })
 
@@ -222,6 +228,10 @@ for (const dialect of DIALECTS) {
       assert.equal(dead.event_type, 'Message')
       assert.equal(dead.attempts, 1, 'a 400 is not retried')
       assert.match(dead.last_error, /400/)
+      assert.match(
+        (await t.app.inject({ method: 'GET', url: '/metrics' })).body,
+        /zapwire_dlq_depth\{transport="webhook"\} [1-9]/,
+      )
       assert.equal(JSON.parse(dead.payload).id, `${user.id}:d1`)
       refuse = false
       const replay = await t.admin({ method: 'POST', url: '/admin/dlq/replay', payload: { id: dead.id } })

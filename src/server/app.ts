@@ -84,6 +84,7 @@ export async function buildApp(
     watchdogMs: config.watchdogMs,
     leaseMs: config.sessionLeaseMs,
     counters: metrics.sessions,
+    deliveryCounters: metrics.deliveries,
     eventRetentionDays: config.eventRetentionDays,
     delivery: {
       webhookTimeoutMs: config.webhookTimeoutMs,
@@ -102,6 +103,15 @@ export async function buildApp(
   })
   app.addHook('onClose', () => context.close())
   const { services } = context
+  metrics.watchDeliveries({
+    sinks: () => services.dispatcher.snapshot(),
+    dlqDepth: async () => {
+      const rows = (await services.deliveries.stats()).filter((r) => r.status === 'dlq')
+      const byTransport = new Map<string, number>()
+      for (const r of rows) byTransport.set(r.transport, (byTransport.get(r.transport) ?? 0) + r.n)
+      return [...byTransport].map(([transport, n]) => ({ transport, n }))
+    },
+  })
   // Sessions that were logged in come back by themselves once the server listens.
   app.addHook('onListen', async () => {
     void services.sessions

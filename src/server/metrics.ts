@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import type { DeliveryCounters } from '../events/dispatcher.js'
 import { SESSION_STATES } from '../services/session-policy.js'
 import type { SessionCounters } from '../services/sessions.service.js'
 
@@ -8,6 +9,15 @@ export interface Metrics {
   registry: Registry
   httpDuration: Histogram<'method' | 'route' | 'status_code'>
   sessions: SessionCounters
+  deliveries: DeliveryCounters
+  /** Where the delivery gauges read from (set once the services exist). */
+  watchDeliveries(source: DeliverySource): void
+}
+
+/** What the delivery gauges read at each scrape. */
+export interface DeliverySource {
+  sinks(): { sink: string; transport: string; pending: number; retrying: number }[]
+  dlqDepth(): Promise<{ transport: string; n: number }[]>
 }
 
 export function createMetrics(): Metrics {
@@ -56,7 +66,79 @@ export function createMetrics(): Metrics {
       for (const s of SESSION_STATES) states.set({ user, state: s }, s === state ? 1 : 0)
     },
   }
-  return { registry, httpDuration, sessions }
+  const delivered = new Counter({
+    name: 'zapwire_deliveries_total',
+    help: 'Events delivered, by sink (webhook:<user id>, global-…) and transport',
+    labelNames: ['sink', 'transport'] as const,
+    registers: [registry],
+  })
+  const failed = new Counter({
+    name: 'zapwire_delivery_failures_total',
+    help: 'Delivery attempts that failed and will be retried, by sink',
+    labelNames: ['sink', 'transport'] as const,
+    registers: [registry],
+  })
+  const dead = new Counter({
+    name: 'zapwire_delivery_dead_total',
+    help: 'Events moved to the DLQ, by sink',
+    labelNames: ['sink', 'transport'] as const,
+    registers: [registry],
+  })
+  const latency = new Histogram({
+    name: 'zapwire_delivery_duration_seconds',
+    help: 'Time of one successful delivery call, by transport',
+    labelNames: ['transport'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 30],
+    registers: [registry],
+  })
+  let source: DeliverySource | undefined
+  new Gauge({
+    name: 'zapwire_delivery_pending',
+    help: 'Events loaded and not yet settled (outbox lag), by sink',
+    labelNames: ['sink', 'transport'] as const,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const s of source?.sinks() ?? []) this.set({ sink: s.sink, transport: s.transport }, s.pending)
+    },
+  })
+  new Gauge({
+    name: 'zapwire_delivery_retrying',
+    help: 'Events waiting for a retry, by sink',
+    labelNames: ['sink', 'transport'] as const,
+    registers: [registry],
+    collect() {
+      this.reset()
+      for (const s of source?.sinks() ?? []) this.set({ sink: s.sink, transport: s.transport }, s.retrying)
+    },
+  })
+  new Gauge({
+    name: 'zapwire_dlq_depth',
+    help: 'Events in the DLQ, by transport',
+    labelNames: ['transport'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const d of (await source?.dlqDepth()) ?? []) this.set({ transport: d.transport }, d.n)
+    },
+  })
+  const deliveries: DeliveryCounters = {
+    delivered: (sink, ms) => {
+      delivered.inc({ sink: sink.id, transport: sink.transport })
+      latency.observe({ transport: sink.transport }, ms / 1000)
+    },
+    failed: (sink) => failed.inc({ sink: sink.id, transport: sink.transport }),
+    dead: (sink) => dead.inc({ sink: sink.id, transport: sink.transport }),
+  }
+  return {
+    registry,
+    httpDuration,
+    sessions,
+    deliveries,
+    watchDeliveries: (s) => {
+      source = s
+    },
+  }
 }
 
 /** Times every request by its route pattern (never the raw URL, which would explode cardinality). */

@@ -2,6 +2,7 @@ import { type Logger, pino } from 'pino'
 import { Cipher } from '../crypto/cipher.js'
 import { BaileysEngine } from '../engine/baileys/baileys.engine.js'
 import type { NetworkTarget } from '../engine/port.js'
+import type { DeliveryCounters } from '../events/dispatcher.js'
 import { type Database, openDatabase } from '../store/database.js'
 import { MetaRepository } from '../store/meta.repository.js'
 import { migrateToLatest } from '../store/migrate.js'
@@ -20,6 +21,7 @@ export interface ContextOptions {
   watchdogMs?: number
   leaseMs?: number
   counters?: SessionCounters
+  deliveryCounters?: DeliveryCounters
   eventRetentionDays?: number
   delivery?: DeliverySettings
   sendIntervalMs?: number
@@ -56,6 +58,7 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       watchdogMs: options.watchdogMs,
       leaseMs: options.leaseMs,
       counters: options.counters,
+      deliveryCounters: options.deliveryCounters,
       eventRetentionDays: options.eventRetentionDays,
       delivery: options.delivery,
       sendIntervalMs: options.sendIntervalMs,

@@ -1,7 +1,12 @@
 import type { Logger } from 'pino'
 import type { Cipher } from '../crypto/cipher.js'
 import type { Engine, NetworkTarget } from '../engine/port.js'
-import { DEFAULT_POLICY, type DeliveryPolicy, Dispatcher } from '../events/dispatcher.js'
+import {
+  DEFAULT_POLICY,
+  type DeliveryCounters,
+  type DeliveryPolicy,
+  Dispatcher,
+} from '../events/dispatcher.js'
 import { Outbox } from '../events/outbox.js'
 import { WebhookClient } from '../events/sinks/webhook.sink.js'
 import { AuthRepository } from '../store/auth.repository.js'
@@ -62,6 +67,7 @@ export interface ServiceDeps {
   watchdogMs?: number | undefined
   leaseMs?: number | undefined
   counters?: SessionCounters | undefined
+  deliveryCounters?: DeliveryCounters | undefined
   eventRetentionDays?: number | undefined
   delivery?: DeliverySettings | undefined
   sendIntervalMs?: number | undefined
@@ -85,10 +91,18 @@ export function createServices(deps: ServiceDeps): Services {
   const webhookClient = new WebhookClient(webhookTimeoutMs ?? 30_000)
   const webhooks = new WebhooksService(users, webhookClient, { blockPrivateUrls: deps.blockPrivateUrls })
   const transports = new TransportsService(users, webhooks, webhookClient, deps.logger)
-  const dispatcher = new Dispatcher(eventsRepository, deliveriesRepository, outbox, transports, deps.logger, {
-    ...DEFAULT_POLICY,
-    ...Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)),
-  })
+  const dispatcher = new Dispatcher(
+    eventsRepository,
+    deliveriesRepository,
+    outbox,
+    transports,
+    deps.logger,
+    {
+      ...DEFAULT_POLICY,
+      ...Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)),
+    },
+    deps.deliveryCounters,
+  )
   transports.attach(dispatcher)
   users.onChange(() => dispatcher.reload())
   const deliveries = new DeliveriesService(deliveriesRepository, dispatcher, {
