@@ -208,6 +208,71 @@ for (const dialect of DIALECTS) {
       await api.delete('/webhook')
     })
 
+    it('skip settings keep groups, own messages and calls from the webhook; echo and opt-out switches', async () => {
+      const user = await createUser(t, { name: 'skipper' })
+      const api = as(user.token)
+      await api.post('/webhook', { webhook: hook.url })
+      for (const route of ['skipgroups', 'skipownmessages']) {
+        const res = await api.post(`/session/${route}/config`, { enabled: true })
+        assert.equal(res.statusCode, 200, res.body)
+      }
+      const calls = await api.post('/session/skipcalls/config', { enabled: true, reject_type: 'declined' })
+      assert.deepEqual(calls.json(), {
+        Details: 'Skip calls configuration updated',
+        SkipCalls: true,
+        RejectMessage: 'Sorry, I cannot take calls at the moment.',
+        RejectType: 'declined',
+      })
+      assert.equal((await api.get('/session/skipgroups/config')).json().UserSkipGroups, true)
+      assert.equal(
+        (await api.post('/session/skipcalls/config', { enabled: true, reject_type: 'rude' })).statusCode,
+        400,
+      )
+      await append([
+        {
+          userId: user.id,
+          type: 'Message',
+          chat: '1203630@g.us',
+          id: `${user.id}:s1`,
+          data: { text: 'group' },
+        },
+        {
+          userId: user.id,
+          type: 'Message',
+          chat: 'a@s.whatsapp.net',
+          id: `${user.id}:s2`,
+          data: { Info: { IsFromMe: true }, text: 'mine' },
+        },
+        { userId: user.id, type: 'CallOffer', chat: '', id: `${user.id}:s3`, data: {} },
+        {
+          userId: user.id,
+          type: 'Message',
+          chat: 'a@s.whatsapp.net',
+          id: `${user.id}:s4`,
+          data: { text: 'kept' },
+        },
+      ])
+      await eventually(
+        'the kept event',
+        async () => ofUser(user.id).find((c) => c.json.id === `${user.id}:s4`),
+        10_000,
+      )
+      await new Promise((r) => setTimeout(r, 300))
+      assert.deepEqual(
+        ofUser(user.id).map((c) => c.json.id),
+        [`${user.id}:s4`],
+      )
+      // Echo of API sends, and opting out of global transports.
+      assert.equal((await api.post('/session/echo/api', { enabled: true })).json().EchoAPIMessages, true)
+      assert.equal((await api.get('/session/echo/api')).json().EchoAPIMessages, true)
+      assert.equal((await api.post('/session/globaltransports/config', {})).statusCode, 400)
+      const optOut = await api.post('/session/globaltransports/config', { skipGlobalRedis: true })
+      assert.equal(optOut.statusCode, 200, optOut.body)
+      assert.equal(optOut.json().data.skipGlobalRedis, true)
+      assert.equal(optOut.json().data.skipGlobalWebhook, false)
+      await api.delete('/webhook')
+    })
+
     it('an endpoint that refuses goes to the DLQ; replayed, it is delivered; wuzapi-form bodies', async () => {
       const user = await createUser(t, { name: 'dead' })
       const api = as(user.token)

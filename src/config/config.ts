@@ -43,6 +43,8 @@ export interface Config {
   deliveryConcurrency: number
   archiveRetentionDays: number
   dlqRetentionDays: number
+  /** Global switch for echoing API sends (the user setting needs it on; a send's EchoApi forces). */
+  echoApiMessagesEnabled: boolean
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -192,6 +194,12 @@ export const SETTINGS = {
     default: '30',
     about: 'Events given up on are kept this many days in the DLQ (`/admin/dlq`)',
   },
+  echoApiMessagesEnabled: {
+    names: ['ECHO_API_MESSAGES_ENABLED'],
+    default: 'true',
+    about:
+      'Users whose `echoApiMessages` is on get their API sends as `Message` events (`IsFromAPI`); false turns that off for all (a send with `EchoApi: true` is still echoed)',
+  },
 } as const satisfies Record<keyof Config, Setting>
 
 export class ConfigError extends Error {
@@ -291,6 +299,7 @@ export function loadConfig(env: Env = process.env): Config {
     deliveryConcurrency: integer(SETTINGS.deliveryConcurrency, 1, 1_000),
     archiveRetentionDays: integer(SETTINGS.archiveRetentionDays, 1, 3650),
     dlqRetentionDays: integer(SETTINGS.dlqRetentionDays, 1, 3650),
+    echoApiMessagesEnabled: flag(SETTINGS.echoApiMessagesEnabled),
     mediaAllowHosts: (text(SETTINGS.mediaAllowHosts) ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())

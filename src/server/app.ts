@@ -100,6 +100,7 @@ export async function buildApp(
     mediaAllowHosts: config.mediaAllowHosts,
     dailySendCap: config.dailySendCap,
     warmupCaps: config.warmupCaps,
+    echoApiMessagesEnabled: config.echoApiMessagesEnabled,
   })
   app.addHook('onClose', () => context.close())
   const { services } = context

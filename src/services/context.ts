@@ -29,6 +29,7 @@ export interface ContextOptions {
   mediaAllowHosts?: string[]
   dailySendCap?: number
   warmupCaps?: number[]
+  echoApiMessagesEnabled?: boolean
 }
 
 export interface Context {
@@ -66,6 +67,7 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       mediaAllowHosts: options.mediaAllowHosts,
       dailySendCap: options.dailySendCap,
       warmupCaps: options.warmupCaps,
+      echoApiMessagesEnabled: options.echoApiMessagesEnabled,
     })
     services.outbox.start()
     await services.dispatcher.start()

@@ -75,6 +75,7 @@ export interface ServiceDeps {
   mediaAllowHosts?: string[] | undefined
   dailySendCap?: number | undefined
   warmupCaps?: number[] | undefined
+  echoApiMessagesEnabled?: boolean | undefined
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -144,7 +145,12 @@ export function createServices(deps: ServiceDeps): Services {
     users,
     identity,
     deps.logger,
-    { sendIntervalMs: deps.sendIntervalMs, dailySendCap: deps.dailySendCap, warmupCaps: deps.warmupCaps },
+    {
+      sendIntervalMs: deps.sendIntervalMs,
+      dailySendCap: deps.dailySendCap,
+      warmupCaps: deps.warmupCaps,
+      echoEnabled: deps.echoApiMessagesEnabled ?? true,
+    },
   )
   return {
     users,

@@ -93,6 +93,8 @@ export class MessagesService {
       sendIntervalMs?: number | undefined
       dailySendCap?: number | undefined
       warmupCaps?: number[] | undefined
+      /** ECHO_API_MESSAGES_ENABLED: the user setting echoes only when this is on. */
+      echoEnabled?: boolean | undefined
     } = {},
   ) {}
 
@@ -164,7 +166,9 @@ export class MessagesService {
       stored.chat = pn.endsWith('@s.whatsapp.net') ? pn : stored.chat
       stored.chatPn = pn.endsWith('@s.whatsapp.net') ? pn : stored.chatPn
       stored.chatLid = lid || stored.chatLid
-      const echo = request.echo ?? (await this.users.get(userId)).settings.echoApiMessages
+      const echo =
+        request.echo ??
+        ((this.options.echoEnabled ?? true) && (await this.users.get(userId)).settings.echoApiMessages)
       await this.ledger.store(userId, stored, sent.raw, echo ? [messageEvent(userId, stored, account)] : [])
       today.count++
       return {

@@ -9,6 +9,7 @@ import { AmqpSink } from '../events/sinks/amqp.sink.js'
 import { NatsSink } from '../events/sinks/nats.sink.js'
 import { RedisSink } from '../events/sinks/redis.sink.js'
 import { type WebhookClient, WebhookSink } from '../events/sinks/webhook.sink.js'
+import { skipped } from '../events/skips.js'
 import { redactUrl } from '../lib/redact.js'
 import { urlProblem } from '../lib/url-guard.js'
 import type { GlobalTransportSkips, User } from './users.model.js'
@@ -157,8 +158,13 @@ export class TransportsService implements SinkSource {
   async sinks(): Promise<Sink[]> {
     const users = await this.usersService.list()
     this.users = new Map(users.map((u) => [u.id, u]))
-    const skip = (transport: keyof GlobalTransports) => (event: ZapEvent) =>
-      this.users.get(event.userId)?.settings.globalTransportSkips[SKIP[transport]] === true
+    const skip = (transport: keyof GlobalTransports) => (event: ZapEvent) => {
+      const user = this.users.get(event.userId)
+      return (
+        user !== undefined &&
+        (user.settings.globalTransportSkips[SKIP[transport]] === true || skipped(user.settings, event))
+      )
+    }
     const filter = (transport: keyof GlobalTransports, events: string[]) => (event: ZapEvent) =>
       !skip(transport)(event) && (events.includes('All') || events.includes(event.type))
     const wanted = new Map<string, { key: string; make: () => Closable }>()

@@ -1,6 +1,7 @@
 import type { SinkSource } from '../events/dispatcher.js'
 import type { Sink } from '../events/sink.js'
 import { type WebhookClient, WebhookSink } from '../events/sinks/webhook.sink.js'
+import { skipped } from '../events/skips.js'
 import type { User } from './users.model.js'
 import type { Actor, UsersService } from './users.service.js'
 
@@ -44,6 +45,7 @@ export class WebhooksService implements SinkSource {
               hmacKey: u.secrets.hmacKey,
               user: { id: u.id, name: u.name, token: u.token },
               blockPrivate: this.options.blockPrivateUrls,
+              skip: (event) => skipped(u.settings, event),
             },
             this.client,
           ),

@@ -13,6 +13,7 @@ import { globalRoutes } from './global.routes.js'
 import { identityRoutes } from './identity.routes.js'
 import { mediaRoutes } from './media.routes.js'
 import { sessionRoutes } from './session.routes.js'
+import { sessionSettingsRoutes } from './session-settings.routes.js'
 import { userRoutes } from './user.routes.js'
 import { webhookRoutes } from './webhook.routes.js'
 
@@ -50,6 +51,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(chatSettingsRoutes, { services })
     await user.register(identityRoutes, { services })
     await user.register(webhookRoutes, { services })
+    await user.register(sessionSettingsRoutes, { services })
     await user.register(mediaRoutes, { services, fileLimit: 100 * 2 ** 20 })
   })
 }
