@@ -195,7 +195,7 @@ class SinkRunner {
     let cursor = await deliveries.cursor(this.sink.id)
     if (cursor === undefined) {
       // A new sink takes the events from now on.
-      cursor = await deliveries.lastSeq()
+      cursor = await this.dispatcher.events.lastSeq()
       await deliveries.setCursor(this.sink.id, cursor, new Date().toISOString())
     }
     this.cursor = this.loadedUpTo = cursor

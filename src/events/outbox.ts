@@ -38,6 +38,11 @@ export class Outbox {
     return () => this.listeners.delete(listener)
   }
 
+  /** The newest event's position (0 when there is none). */
+  lastSeq(): Promise<number> {
+    return this.repository.lastSeq()
+  }
+
   async list(query: EventFilter): Promise<ZapEvent[]> {
     return (await this.repository.list(query)).map(rowToEvent)
   }

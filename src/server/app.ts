@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
+import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import type { Logger } from 'pino'
 import { ErrorBody } from '../api/wuzapi/envelope.js'
@@ -122,6 +123,7 @@ export async function buildApp(
   try {
     app.addSchema(ErrorBody)
     await registerSwagger(app, { version: VERSION, basePath: config.basePath })
+    await app.register(websocket)
     trackHttp(app, metrics)
     app.addHook('onSend', async (req, reply) => {
       reply.header('x-request-id', req.id)

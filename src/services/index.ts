@@ -18,6 +18,7 @@ import { UsersRepository } from '../store/users.repository.js'
 import { AuthService } from './auth.service.js'
 import { ChatsService } from './chats.service.js'
 import { DeliveriesService } from './deliveries.service.js'
+import { EventStreamService } from './event-stream.service.js'
 import { HealthService } from './health.service.js'
 import { IdentityService } from './identity.service.js'
 import { InboundService } from './inbound.service.js'
@@ -43,6 +44,7 @@ export interface Services {
   media: MediaFetcher
   webhooks: WebhooksService
   transports: TransportsService
+  eventStream: EventStreamService
   dispatcher: Dispatcher
   deliveries: DeliveriesService
   webhookClient: WebhookClient
@@ -165,6 +167,7 @@ export function createServices(deps: ServiceDeps): Services {
     media,
     webhooks,
     transports,
+    eventStream: new EventStreamService(outbox, users),
     dispatcher,
     deliveries,
     webhookClient,

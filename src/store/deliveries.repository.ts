@@ -38,15 +38,6 @@ export class DeliveriesRepository {
     await this.db.deleteFrom('sink_cursors').where('sink', '=', sink).execute()
   }
 
-  /** The newest event's position (0 when there is none). */
-  async lastSeq(): Promise<number> {
-    const row = await this.db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .executeTakeFirst()
-    return Number(row?.seq ?? 0)
-  }
-
   /** The sink's rows past its cursor: what is settled or being retried there. */
   after(sink: string, seq: number): Promise<DeliveryRow[]> {
     return this.db

@@ -24,6 +24,14 @@ export class EventsRepository {
       .execute()
   }
 
+  async lastSeq(): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst()
+    return Number(row?.seq ?? 0)
+  }
+
   list(query: EventQuery): Promise<EventRow[]> {
     let q = this.db.selectFrom('events').selectAll()
     if (query.userId) q = q.where('user_id', '=', query.userId)

@@ -16,6 +16,7 @@ import { sessionRoutes } from './session.routes.js'
 import { sessionSettingsRoutes } from './session-settings.routes.js'
 import { userRoutes } from './user.routes.js'
 import { webhookRoutes } from './webhook.routes.js'
+import { wsRoutes } from './ws.routes.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +40,8 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await admin.register(deliveriesRoutes, { services })
     await admin.register(globalRoutes, { services })
   })
+
+  await app.register(wsRoutes, { services })
 
   await app.register(async (user) => {
     user.addHook('onRequest', async (req) => {
