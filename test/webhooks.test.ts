@@ -273,6 +273,38 @@ for (const dialect of DIALECTS) {
       await api.delete('/webhook')
     })
 
+    it('replays a user’s events from after a seq or from a time (POST /webhook/replay)', async () => {
+      const user = await createUser(t, { name: 'replayer' })
+      const api = as(user.token)
+      assert.equal((await api.post('/webhook/replay', { after: 0 })).statusCode, 400, 'no webhook yet')
+      await api.post('/webhook', { webhook: hook.url })
+      await append(
+        [1, 2, 3].map((n) => ({
+          userId: user.id,
+          type: 'Message',
+          chat: 'r',
+          id: `${user.id}:r${n}`,
+          data: { n },
+        })),
+      )
+      await eventually('three calls', async () => (ofUser(user.id).length >= 3 ? true : undefined), 10_000)
+      const seqs = (await api.get('/events?limit=10')).json().data.events.map((e: { seq: number }) => e.seq)
+      const res = await api.post('/webhook/replay', { after: seqs[0] })
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(res.json().data.after, seqs[0])
+      await eventually('two more calls', async () => (ofUser(user.id).length >= 5 ? true : undefined), 10_000)
+      assert.deepEqual(
+        ofUser(user.id).map((c) => c.json.data.n),
+        [1, 2, 3, 2, 3],
+      )
+      const future = await api.post('/webhook/replay', { since: new Date(Date.now() + 60_000).toISOString() })
+      assert.equal(future.statusCode, 200, future.body)
+      await new Promise((r) => setTimeout(r, 300))
+      assert.equal(ofUser(user.id).length, 5)
+      assert.equal((await api.post('/webhook/replay', {})).statusCode, 400)
+      await api.delete('/webhook')
+    })
+
     it('an endpoint that refuses goes to the DLQ; replayed, it is delivered; wuzapi-form bodies', async () => {
       const user = await createUser(t, { name: 'dead' })
       const api = as(user.token)

@@ -124,6 +124,23 @@ export class Dispatcher {
     return endpoint
   }
 
+  /**
+   * Delivers a sink's events again from after `seq`: its place moves back there (and what it
+   * recorded past it is forgotten). Resolves false when no such sink runs.
+   */
+  async rewind(sinkId: string, seq: number): Promise<boolean> {
+    await this.reloading
+    const runner = this.runners.get(sinkId)
+    if (!runner) return false
+    await runner.stop()
+    this.runners.delete(sinkId)
+    await this.deliveries.rewind(sinkId, seq, new Date().toISOString())
+    const fresh = new SinkRunner(this, runner.sink)
+    this.runners.set(sinkId, fresh)
+    await fresh.start()
+    return true
+  }
+
   /** Retried or replayed rows were set back to `retrying`: deliver them. */
   replayed(): void {
     for (const runner of this.runners.values()) runner.replayPending = true

@@ -38,6 +38,11 @@ export class Outbox {
     return () => this.listeners.delete(listener)
   }
 
+  /** The position just before the first event at or after `since` (ISO time). */
+  seqBefore(since: string): Promise<number> {
+    return this.repository.seqBefore(since)
+  }
+
   /** The newest event's position (0 when there is none). */
   lastSeq(): Promise<number> {
     return this.repository.lastSeq()

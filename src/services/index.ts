@@ -92,7 +92,9 @@ export function createServices(deps: ServiceDeps): Services {
   )
   const { webhookTimeoutMs, archiveRetentionDays, dlqRetentionDays, ...policy } = deps.delivery ?? {}
   const webhookClient = new WebhookClient(webhookTimeoutMs ?? 30_000)
-  const webhooks = new WebhooksService(users, webhookClient, { blockPrivateUrls: deps.blockPrivateUrls })
+  const webhooks = new WebhooksService(outbox, users, webhookClient, {
+    blockPrivateUrls: deps.blockPrivateUrls,
+  })
   const transports = new TransportsService(users, webhooks, webhookClient, deps.logger)
   const dispatcher = new Dispatcher(
     eventsRepository,
@@ -107,6 +109,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.deliveryCounters,
   )
   transports.attach(dispatcher)
+  webhooks.attach(dispatcher)
   users.onChange(() => dispatcher.reload())
   const deliveries = new DeliveriesService(deliveriesRepository, dispatcher, {
     archiveRetentionDays: archiveRetentionDays ?? 7,

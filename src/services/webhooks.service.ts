@@ -1,7 +1,9 @@
-import type { SinkSource } from '../events/dispatcher.js'
+import type { Dispatcher, SinkSource } from '../events/dispatcher.js'
+import type { Outbox } from '../events/outbox.js'
 import type { Sink } from '../events/sink.js'
 import { type WebhookClient, WebhookSink } from '../events/sinks/webhook.sink.js'
 import { skipped } from '../events/skips.js'
+import { AppError, validation } from './errors.js'
 import type { User } from './users.model.js'
 import type { Actor, UsersService } from './users.service.js'
 
@@ -24,11 +26,18 @@ export interface WebhookChange {
  * sinks the dispatcher delivers to are built from them.
  */
 export class WebhooksService implements SinkSource {
+  private dispatcher: Dispatcher | undefined
+
   constructor(
+    private readonly outbox: Outbox,
     private readonly users: UsersService,
     private readonly client: WebhookClient,
     private readonly options: { blockPrivateUrls: boolean },
   ) {}
+
+  attach(dispatcher: Dispatcher): void {
+    this.dispatcher = dispatcher
+  }
 
   async sinks(): Promise<Sink[]> {
     return (await this.users.list())
@@ -75,6 +84,23 @@ export class WebhooksService implements SinkSource {
   /** Removes the webhook and clears its events (wuzapi's DELETE). */
   async remove(user: User): Promise<void> {
     await this.users.update(user.id, { webhook: '', events: ['All'], webhookActive: true }, 'user')
+  }
+
+  /**
+   * Delivers the user's events again from after `after` (a seq) or from `since` (ISO time):
+   * at least once, in order per chat, as any delivery. Returns the position it starts after.
+   */
+  async replay(
+    user: User,
+    from: { after?: number | undefined; since?: string | undefined },
+  ): Promise<number> {
+    if (!this.dispatcher) throw new AppError('UNAVAILABLE', 'event delivery is not running')
+    if (!user.settings.webhook || !user.settings.webhookActive)
+      throw validation('set an active webhook first')
+    const seq = from.after ?? (from.since ? await this.outbox.seqBefore(from.since) : undefined)
+    if (seq === undefined) throw validation('give after (a seq) or since (a time)')
+    await this.dispatcher.rewind(`webhook:${user.id}`, seq)
+    return seq
   }
 
   /** The HMAC key webhooks are signed with ('' = none). */

@@ -34,6 +34,18 @@ export class DeliveriesRepository {
       .execute()
   }
 
+  /** Moves a sink back to `seq`, forgetting its outcomes past it. */
+  async rewind(sink: string, seq: number, at: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('deliveries').where('sink', '=', sink).where('event_seq', '>', seq).execute()
+      await tx
+        .insertInto('sink_cursors')
+        .values({ sink, seq, updated_at: at })
+        .onConflict((oc) => oc.column('sink').doUpdateSet({ seq, updated_at: at }))
+        .execute()
+    })
+  }
+
   async deleteCursor(sink: string): Promise<void> {
     await this.db.deleteFrom('sink_cursors').where('sink', '=', sink).execute()
   }

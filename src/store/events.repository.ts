@@ -32,6 +32,16 @@ export class EventsRepository {
     return Number(row?.seq ?? 0)
   }
 
+  /** The position just before the first event written at or after `since` (ISO). */
+  async seqBefore(since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.min('seq').as('seq'))
+      .where('created_at', '>=', since)
+      .executeTakeFirst()
+    return row?.seq == null ? await this.lastSeq() : Number(row.seq) - 1
+  }
+
   list(query: EventQuery): Promise<EventRow[]> {
     let q = this.db.selectFrom('events').selectAll()
     if (query.userId) q = q.where('user_id', '=', query.userId)

@@ -113,6 +113,29 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
   )
 
+  app.post(
+    '/webhook/replay',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Deliver your events again from after a seq (`after`) or from a time (`since`)',
+        body: Type.Object({
+          after: Type.Optional(Type.Integer({ minimum: 0 })),
+          since: Type.Optional(Type.String({ format: 'date-time' })),
+        }),
+        response: {
+          200: Envelope(Type.Object({ Details: Type.String(), after: Type.Integer() })),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const after = await webhooks.replay(req.user!, req.body)
+      return ok({ Details: 'Events will be delivered again', after })
+    },
+  )
+
   const HmacAnswer = Envelope(
     Type.Object({ Details: Type.String(), configured: Type.Boolean(), hmac_key: Type.String() }),
   )
