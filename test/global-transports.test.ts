@@ -161,6 +161,19 @@ for (const dialect of DIALECTS) {
       const reload = await t.admin({ method: 'POST', url: '/admin/global/config/reload' })
       assert.equal(reload.statusCode, 200, reload.body)
       assert.equal(reload.json().success, true)
+      // A test through every global transport, answered per transport.
+      const test = await t.admin({ method: 'POST', url: '/admin/global/test' })
+      assert.equal(test.statusCode, 200, test.body)
+      for (const transport of ['webhook', 'rabbitmq', 'redis', 'nats'])
+        assert.deepEqual([transport, test.json()[transport].success], [transport, true])
+      await eventually('the test call', async () => calls.find((c) => c.event === 'AdminTest'), 5_000)
+      const custom = await t.admin({
+        method: 'POST',
+        url: '/admin/global/event/test',
+        payload: { event_type: 'TestEvent', data: { hello: 'world' } },
+      })
+      assert.equal(custom.json().message, 'Test event dispatched to global systems')
+      assert.equal(custom.json().success, true)
     })
   })
 }

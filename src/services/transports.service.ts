@@ -218,6 +218,45 @@ export class TransportsService implements SinkSource {
     return [...(await this.webhooks.sinks()), ...[...this.globals.values()].map((g) => g.sink)]
   }
 
+  /**
+   * Sends one event straight to every global transport (not through the outbox: a test is not
+   * kept); answers per transport whether it was taken and how long it took.
+   */
+  async test(
+    event: ZapEvent,
+  ): Promise<Record<string, { enabled: boolean; success: boolean; error: string; responseTime: number }>> {
+    await this.sinks()
+    const results: Record<
+      string,
+      { enabled: boolean; success: boolean; error: string; responseTime: number }
+    > = {}
+    for (const transport of ['webhook', 'rabbitmq', 'redis', 'nats'] as const) {
+      const held = this.globals.get(`global-${transport}`)
+      if (!held) {
+        results[transport] = { enabled: false, success: false, error: '', responseTime: 0 }
+        continue
+      }
+      const started = performance.now()
+      try {
+        await held.sink.deliver(event)
+        results[transport] = {
+          enabled: true,
+          success: true,
+          error: '',
+          responseTime: Math.round(performance.now() - started),
+        }
+      } catch (err) {
+        results[transport] = {
+          enabled: true,
+          success: false,
+          error: (err as Error).message,
+          responseTime: Math.round(performance.now() - started),
+        }
+      }
+    }
+    return results
+  }
+
   /** The global configuration with credentials masked. */
   view() {
     const { webhook, rabbitmq, redis, nats } = this.config

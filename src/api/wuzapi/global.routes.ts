@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Services } from '../../services/index.js'
@@ -102,6 +103,83 @@ export const globalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         message: 'Global configurations reloaded successfully',
         config: transports.view(),
         stats: stats(),
+      }
+    },
+  )
+
+  const Result = Type.Object({
+    enabled: Type.Boolean(),
+    success: Type.Boolean(),
+    error: Str,
+    responseTime: Type.Integer({ description: 'ms' }),
+  })
+  const Results = Type.Object({ webhook: Result, rabbitmq: Result, redis: Result, nats: Result })
+  const testEvent = (type: string, userId: string, data: Record<string, unknown>) => ({
+    id: `test-${randomUUID()}`,
+    seq: 0,
+    userId,
+    type,
+    chat: '',
+    jid: '',
+    lid: '',
+    at: new Date(),
+    data,
+  })
+
+  app.post(
+    '/admin/global/test',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Send a test event to every global transport now; per transport: taken or not, and how fast',
+        response: { 200: Results, ...errorResponses },
+      },
+    },
+    async () =>
+      transports.test(testEvent('AdminTest', 'admin-test', { message: 'Zapwire global transport test' })),
+  )
+
+  app.post(
+    '/admin/global/event/test',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Push a test event (your type, user and data) through the global transports',
+        body: Type.Object({
+          event_type: Type.Optional(Str),
+          user_id: Type.Optional(Str),
+          user_token: Type.Optional(Str),
+          data: Type.Optional(Type.Record(Str, Type.Unknown())),
+        }),
+        response: {
+          200: Type.Object({
+            success: Type.Boolean(),
+            message: Str,
+            eventType: Str,
+            userID: Str,
+            userToken: Str,
+            data: Type.Record(Str, Type.Unknown()),
+            results: Results,
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => {
+      const eventType = req.body.event_type || 'TestEvent'
+      const userID = req.body.user_id || 'admin-test'
+      const data = req.body.data ?? {}
+      const results = await transports.test(testEvent(eventType, userID, data))
+      return {
+        success: Object.values(results).every((r) => !r.enabled || r.success),
+        message: 'Test event dispatched to global systems',
+        eventType,
+        userID,
+        userToken: req.body.user_token || userID,
+        data,
+        results,
       }
     },
   )
