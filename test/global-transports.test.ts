@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
@@ -31,9 +32,32 @@ for (const dialect of DIALECTS) {
         res.writeHead(204).end()
       })
     })
+    // No SQS server runs here: this one answers SendMessage as SQS does (JSON protocol), so the
+    // real SDK is exercised up to the wire; it records each request.
+    const sqsRequests: { target: string; authorization: string; body: Record<string, unknown> }[] = []
+    const sqs = http.createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { MessageBody: string }
+        sqsRequests.push({
+          target: String(req.headers['x-amz-target']),
+          authorization: String(req.headers.authorization),
+          body,
+        })
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(
+          JSON.stringify({
+            MessageId: `m-${sqsRequests.length}`,
+            MD5OfMessageBody: createHash('md5').update(body.MessageBody).digest('hex'),
+          }),
+        )
+      })
+    })
     const saved = { ...process.env }
     before(async () => {
       await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+      await new Promise<void>((resolve) => sqs.listen(0, '127.0.0.1', resolve))
+      const sqsBase = `http://127.0.0.1:${(sqs.address() as AddressInfo).port}`
       Object.assign(process.env, {
         GLOBAL_WEBHOOK_ENABLED: 'true',
         GLOBAL_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/global`,
@@ -49,6 +73,12 @@ for (const dialect of DIALECTS) {
         GLOBAL_NATS_URL: 'nats://127.0.0.1:4222',
         GLOBAL_NATS_SUBJECT: names.natsSubject,
         GLOBAL_NATS_STREAM: names.natsStream,
+        GLOBAL_SQS_ENABLED: 'true',
+        GLOBAL_SQS_URL: `${sqsBase}/000000000000/zapwire-events`,
+        GLOBAL_SQS_ENDPOINT: sqsBase,
+        GLOBAL_SQS_REGION: 'us-east-1',
+        GLOBAL_SQS_ACCESS_KEY_ID: 'AKIDTEST',
+        GLOBAL_SQS_SECRET_ACCESS_KEY: 'secret-test',
       })
     })
     const t = useApp(dialect)
@@ -62,6 +92,7 @@ for (const dialect of DIALECTS) {
     after(async () => {
       process.env = saved
       receiver.close()
+      sqs.close()
       await db?.close()
       await redis?.del(names.redisKey)
       redis?.disconnect()
@@ -154,6 +185,15 @@ for (const dialect of DIALECTS) {
       }
       assert.deepEqual(new Set(seen), new Set(list.map((e) => e.id)))
 
+      // SQS: three SendMessage calls, signed (SigV4) with the configured key.
+      await eventually('the SQS sends', async () => (sqsRequests.length >= 3 ? true : undefined), 10_000)
+      assert.ok(sqsRequests.every((r) => r.target === 'AmazonSQS.SendMessage'))
+      assert.match(sqsRequests[0]!.authorization, /^AWS4-HMAC-SHA256 Credential=AKIDTEST\//)
+      assert.deepEqual(
+        new Set(sqsRequests.map((r) => JSON.parse(String(r.body.MessageBody)).id)),
+        new Set(list.map((e) => e.id)),
+      )
+
       // The admin sees the configuration, masked, and can reload it.
       const config = await t.admin({ method: 'GET', url: '/admin/global/config' })
       assert.equal(config.statusCode, 200, config.body)
@@ -164,7 +204,8 @@ for (const dialect of DIALECTS) {
       // A test through every global transport, answered per transport.
       const test = await t.admin({ method: 'POST', url: '/admin/global/test' })
       assert.equal(test.statusCode, 200, test.body)
-      for (const transport of ['webhook', 'rabbitmq', 'redis', 'nats'])
+      assert.equal(config.json().sqs.secretAccessKey, '***')
+      for (const transport of ['webhook', 'rabbitmq', 'redis', 'nats', 'sqs'])
         assert.deepEqual([transport, test.json()[transport].success], [transport, true])
       await eventually('the test call', async () => calls.find((c) => c.event === 'AdminTest'), 5_000)
       const custom = await t.admin({

@@ -8,6 +8,7 @@ import type { Sink } from '../events/sink.js'
 import { AmqpSink } from '../events/sinks/amqp.sink.js'
 import { NatsSink } from '../events/sinks/nats.sink.js'
 import { RedisSink } from '../events/sinks/redis.sink.js'
+import { SqsSink } from '../events/sinks/sqs.sink.js'
 import { type WebhookClient, WebhookSink } from '../events/sinks/webhook.sink.js'
 import { skipped } from '../events/skips.js'
 import { redactUrl } from '../lib/redact.js'
@@ -36,6 +37,15 @@ export interface GlobalTransports {
     maxLen: number
   }
   nats: { enabled: boolean; url: string; events: string[]; subject: string; stream: string }
+  sqs: {
+    enabled: boolean
+    url: string
+    events: string[]
+    region: string
+    endpoint: string
+    accessKeyId: string
+    secretAccessKey: string
+  }
 }
 
 type Env = Record<string, string | undefined>
@@ -97,6 +107,15 @@ export function readGlobalTransports(env: Env): { config: GlobalTransports; prob
       subject: env.GLOBAL_NATS_SUBJECT || 'zapwire.events',
       stream: env.GLOBAL_NATS_STREAM || 'ZAPWIRE_EVENTS',
     })),
+    sqs: transport('GLOBAL_SQS', ['https', 'http'], (u) => ({
+      enabled: u !== '',
+      url: u,
+      events: events('GLOBAL_SQS_EVENTS'),
+      region: env.GLOBAL_SQS_REGION || env.AWS_REGION || 'us-east-1',
+      endpoint: env.GLOBAL_SQS_ENDPOINT ?? '',
+      accessKeyId: env.GLOBAL_SQS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: env.GLOBAL_SQS_SECRET_ACCESS_KEY ?? '',
+    })),
   }
   if (env.GLOBAL_REDIS_MODE && !['stream', 'pubsub'].includes(env.GLOBAL_REDIS_MODE))
     problems.push('GLOBAL_REDIS_MODE must be stream or pubsub')
@@ -108,6 +127,7 @@ const SKIP: Record<keyof GlobalTransports, keyof GlobalTransportSkips> = {
   rabbitmq: 'skipGlobalRabbitMQ',
   redis: 'skipGlobalRedis',
   nats: 'skipGlobalRedis',
+  sqs: 'skipGlobalSQS',
 }
 
 type Closable = Sink & { close?: () => Promise<void> }
@@ -168,7 +188,7 @@ export class TransportsService implements SinkSource {
     const filter = (transport: keyof GlobalTransports, events: string[]) => (event: ZapEvent) =>
       !skip(transport)(event) && (events.includes('All') || events.includes(event.type))
     const wanted = new Map<string, { key: string; make: () => Closable }>()
-    const { webhook, rabbitmq, redis, nats } = this.config
+    const { webhook, rabbitmq, redis, nats, sqs } = this.config
     if (webhook.enabled)
       wanted.set('global-webhook', {
         key: JSON.stringify(webhook),
@@ -207,6 +227,20 @@ export class TransportsService implements SinkSource {
         key: JSON.stringify(nats),
         make: () => new NatsSink({ id: 'global-nats', ...nats, wants: filter('nats', nats.events) }),
       })
+    if (sqs.enabled)
+      wanted.set('global-sqs', {
+        key: JSON.stringify(sqs),
+        make: () =>
+          new SqsSink({
+            id: 'global-sqs',
+            queueUrl: sqs.url,
+            region: sqs.region,
+            endpoint: sqs.endpoint,
+            accessKeyId: sqs.accessKeyId,
+            secretAccessKey: sqs.secretAccessKey,
+            wants: filter('sqs', sqs.events),
+          }),
+      })
     for (const [id, held] of this.globals) {
       const next = wanted.get(id)
       if (next?.key === held.key) continue
@@ -230,7 +264,7 @@ export class TransportsService implements SinkSource {
       string,
       { enabled: boolean; success: boolean; error: string; responseTime: number }
     > = {}
-    for (const transport of ['webhook', 'rabbitmq', 'redis', 'nats'] as const) {
+    for (const transport of ['webhook', 'rabbitmq', 'redis', 'nats', 'sqs'] as const) {
       const held = this.globals.get(`global-${transport}`)
       if (!held) {
         results[transport] = { enabled: false, success: false, error: '', responseTime: 0 }
@@ -259,12 +293,13 @@ export class TransportsService implements SinkSource {
 
   /** The global configuration with credentials masked. */
   view() {
-    const { webhook, rabbitmq, redis, nats } = this.config
+    const { webhook, rabbitmq, redis, nats, sqs } = this.config
     return {
       webhook,
       rabbitmq: { ...rabbitmq, url: rabbitmq.url && redactUrl(rabbitmq.url) },
       redis: { ...redis, url: redis.url && redactUrl(redis.url) },
       nats: { ...nats, url: nats.url && redactUrl(nats.url) },
+      sqs: { ...sqs, secretAccessKey: sqs.secretAccessKey ? '***' : '' },
       problems: this.problems,
     }
   }

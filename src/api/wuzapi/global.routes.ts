@@ -27,6 +27,15 @@ const GlobalConfig = Type.Object({
     maxLen: Type.Integer(),
   }),
   nats: Type.Object({ enabled: Type.Boolean(), url: Str, events: Events, subject: Str, stream: Str }),
+  sqs: Type.Object({
+    enabled: Type.Boolean(),
+    url: Str,
+    events: Events,
+    region: Str,
+    endpoint: Str,
+    accessKeyId: Str,
+    secretAccessKey: Str,
+  }),
   problems: Type.Array(Str, { description: 'GLOBAL_* values that were refused (their transport is off)' }),
 })
 const Stats = Type.Object({
@@ -113,7 +122,7 @@ export const globalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     error: Str,
     responseTime: Type.Integer({ description: 'ms' }),
   })
-  const Results = Type.Object({ webhook: Result, rabbitmq: Result, redis: Result, nats: Result })
+  const Results = Type.Object({ webhook: Result, rabbitmq: Result, redis: Result, nats: Result, sqs: Result })
   const testEvent = (type: string, userId: string, data: Record<string, unknown>) => ({
     id: `test-${randomUUID()}`,
     seq: 0,
