@@ -95,7 +95,7 @@ export function createServices(deps: ServiceDeps): Services {
   const webhooks = new WebhooksService(outbox, users, webhookClient, {
     blockPrivateUrls: deps.blockPrivateUrls,
   })
-  const transports = new TransportsService(users, webhooks, webhookClient, deps.logger)
+  const transports = new TransportsService(deliveriesRepository, users, webhooks, webhookClient, deps.logger)
   const dispatcher = new Dispatcher(
     eventsRepository,
     deliveriesRepository,

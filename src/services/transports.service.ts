@@ -13,6 +13,9 @@ import { type WebhookClient, WebhookSink } from '../events/sinks/webhook.sink.js
 import { skipped } from '../events/skips.js'
 import { redactUrl } from '../lib/redact.js'
 import { urlProblem } from '../lib/url-guard.js'
+import type { DeliveriesRepository } from '../store/deliveries.repository.js'
+import { AppError, validation } from './errors.js'
+import { userRabbitTarget } from './user-rabbitmq.js'
 import type { GlobalTransportSkips, User } from './users.model.js'
 import type { UsersService } from './users.service.js'
 import type { WebhooksService } from './webhooks.service.js'
@@ -140,10 +143,12 @@ export class TransportsService implements SinkSource {
   config: GlobalTransports
   problems: string[]
   private users = new Map<string, User>()
+  /** Sinks with connections of their own (global transports, users' RabbitMQ), kept across reloads. */
   private readonly globals = new Map<string, { key: string; sink: Closable }>()
   private dispatcher: Dispatcher | undefined
 
   constructor(
+    private readonly deliveries: DeliveriesRepository,
     private readonly usersService: UsersService,
     private readonly webhooks: WebhooksService,
     private readonly client: WebhookClient,
@@ -214,8 +219,22 @@ export class TransportsService implements SinkSource {
     if (rabbitmq.enabled)
       wanted.set('global-rabbitmq', {
         key: JSON.stringify(rabbitmq),
-        make: () =>
-          new AmqpSink({ id: 'global-rabbitmq', ...rabbitmq, wants: filter('rabbitmq', rabbitmq.events) }),
+        make: () => {
+          const prefix = rabbitmq.routingKey.replace(/\.?[#*]$/, '') || 'events'
+          return new AmqpSink({
+            id: 'global-rabbitmq',
+            url: rabbitmq.url,
+            exchange: rabbitmq.exchange,
+            exchangeType: 'topic',
+            routingKey: (event) => `${prefix}.${event.type}`,
+            queue: () =>
+              rabbitmq.queue
+                ? { name: rabbitmq.queue, bindKey: rabbitmq.routingKey, options: { durable: true } }
+                : undefined,
+            persistent: true,
+            wants: filter('rabbitmq', rabbitmq.events),
+          })
+        },
       })
     if (redis.enabled)
       wanted.set('global-redis', {
@@ -241,6 +260,14 @@ export class TransportsService implements SinkSource {
             wants: filter('sqs', sqs.events),
           }),
       })
+    for (const user of users) {
+      const target = userRabbitTarget(user)
+      if (target)
+        wanted.set(target.id, {
+          key: JSON.stringify(user.secrets.rabbitmq),
+          make: () => new AmqpSink(target),
+        })
+    }
     for (const [id, held] of this.globals) {
       const next = wanted.get(id)
       if (next?.key === held.key) continue
@@ -289,6 +316,39 @@ export class TransportsService implements SinkSource {
       }
     }
     return results
+  }
+
+  /** What a user's RabbitMQ sink published (from the archive) and the queues it declared. */
+  async rabbitStats(userId: string) {
+    const sink = this.globals.get(`rabbitmq:${userId}`)?.sink as AmqpSink | undefined
+    const filter = { status: 'success' as const, transport: 'rabbitmq', userId }
+    const [last] = await this.deliveries.list(filter, 1, 0)
+    return {
+      active_queues: sink ? sink.queues() : [],
+      total_published: await this.deliveries.count(filter),
+      last_publish: last?.updated_at ?? null,
+    }
+  }
+
+  /** Connects to the user's RabbitMQ and declares its exchange. */
+  async testRabbit(user: User) {
+    const target = userRabbitTarget({
+      ...user,
+      secrets: { ...user.secrets, rabbitmq: { ...user.secrets.rabbitmq, enabled: true } },
+    })
+    if (!target) throw validation('set rabbitmq url first (POST /session/rabbitmq/config)')
+    const url = new URL(target.url)
+    try {
+      await AmqpSink.check(target)
+    } catch (err) {
+      throw new AppError('UNAVAILABLE', `RabbitMQ connection test failed: ${(err as Error).message}`)
+    }
+    return {
+      Details: 'RabbitMQ connection test successful',
+      Host: url.hostname,
+      Port: Number(url.port || 5672),
+      Exchange: target.exchange,
+    }
   }
 
   /** The global configuration with credentials masked. */

@@ -12,6 +12,7 @@ import { eventsRoutes } from './events.routes.js'
 import { globalRoutes } from './global.routes.js'
 import { identityRoutes } from './identity.routes.js'
 import { mediaRoutes } from './media.routes.js'
+import { rabbitmqRoutes } from './rabbitmq.routes.js'
 import { sessionRoutes } from './session.routes.js'
 import { sessionSettingsRoutes } from './session-settings.routes.js'
 import { userRoutes } from './user.routes.js'
@@ -55,6 +56,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(identityRoutes, { services })
     await user.register(webhookRoutes, { services })
     await user.register(sessionSettingsRoutes, { services })
+    await user.register(rabbitmqRoutes, { services })
     await user.register(mediaRoutes, { services, fileLimit: 100 * 2 ** 20 })
   })
 }

@@ -130,7 +130,7 @@ export function toCreatedUserView(user: User): CreatedUserView {
   }
 }
 
-function rabbitView(user: User): UserView['rabbitmq_config'] {
+export function rabbitView(user: User): UserView['rabbitmq_config'] {
   const { queue_arguments, exchange_arguments, url, ...rest } = user.secrets.rabbitmq
   return {
     ...(rest as UserView['rabbitmq_config']),

@@ -131,7 +131,9 @@ export type UpdateUserBody = Static<typeof UpdateUserBody>
 export const CreateUserBody = Type.Object({ ...UpdateUserBody.properties, name: UserInputFields.name })
 export type CreateUserBody = Static<typeof CreateUserBody>
 
-const MaskedRabbit = Type.Partial(
+/** DIGIGO's RabbitMQConfig, as `/session/rabbitmq/config` takes it. */
+export const RabbitMQConfigBody = Type.Partial(Type.Object(RabbitFields))
+export const MaskedRabbit = Type.Partial(
   Type.Object({
     ...RabbitFields,
     events: Type.String(),

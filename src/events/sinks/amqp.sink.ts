@@ -1,24 +1,30 @@
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib'
+import amqp, { type ChannelModel, type ConfirmChannel, type Options } from 'amqplib'
 import type { ZapEvent } from '../event.js'
 import { DeliveryError, type Sink } from '../sink.js'
 
 export interface AmqpTarget {
   id: string
+  /** The user whose events it takes (per-user RabbitMQ); undefined: every user's (global). */
+  userId?: string | undefined
   url: string
-  /** A durable topic exchange; events are published as `<routing prefix>.<event type>`. */
   exchange: string
-  /** A durable queue bound with `routingKey` (DIGIGO's defaults: digigo.events, events.#). */
-  queue: string
-  routingKey: string
+  exchangeType: 'topic' | 'direct' | 'fanout' | 'headers'
+  exchangeArguments?: Record<string, unknown> | undefined
+  /** The routing key an event is published with. */
+  routingKey: (event: ZapEvent) => string
+  /** The queue an event should land in (declared and bound on first use), if any. */
+  queue: (event: ZapEvent) => { name: string; bindKey: string; options: Options.AssertQueue } | undefined
+  persistent: boolean
   wants: (event: ZapEvent) => boolean
 }
 
 /** RabbitMQ with publisher confirms: an event counts as delivered once the broker confirmed it. */
 export class AmqpSink implements Sink {
   readonly transport = 'rabbitmq'
-  readonly userId = undefined
   readonly endpoint: string
   private channel: Promise<{ connection: ChannelModel; channel: ConfirmChannel }> | undefined
+  /** Queues declared and bound on this channel. */
+  private readonly declared = new Set<string>()
 
   constructor(private readonly target: AmqpTarget) {
     this.endpoint = `amqp:${target.url}`
@@ -26,6 +32,10 @@ export class AmqpSink implements Sink {
 
   get id(): string {
     return this.target.id
+  }
+
+  get userId(): string | undefined {
+    return this.target.userId
   }
 
   wants(event: ZapEvent): boolean {
@@ -37,17 +47,17 @@ export class AmqpSink implements Sink {
       const connection = await amqp.connect(this.target.url)
       const forget = () => {
         this.channel = undefined
+        this.declared.clear()
       }
       connection.on('error', forget)
       connection.on('close', forget)
       const channel = await connection.createConfirmChannel()
       channel.on('error', forget)
       channel.on('close', forget)
-      await channel.assertExchange(this.target.exchange, 'topic', { durable: true })
-      if (this.target.queue) {
-        await channel.assertQueue(this.target.queue, { durable: true })
-        await channel.bindQueue(this.target.queue, this.target.exchange, this.target.routingKey)
-      }
+      await channel.assertExchange(this.target.exchange, this.target.exchangeType, {
+        durable: true,
+        ...(this.target.exchangeArguments ? { arguments: this.target.exchangeArguments } : {}),
+      })
       return { connection, channel }
     })().catch((err) => {
       this.channel = undefined
@@ -57,7 +67,6 @@ export class AmqpSink implements Sink {
   }
 
   async deliver(event: ZapEvent): Promise<void> {
-    const prefix = this.target.routingKey.replace(/\.?[#*]$/, '') || 'events'
     const body = Buffer.from(
       JSON.stringify({
         id: event.id,
@@ -73,12 +82,23 @@ export class AmqpSink implements Sink {
     )
     try {
       const { channel } = await this.open()
+      const queue = this.target.queue(event)
+      if (queue && !this.declared.has(queue.name)) {
+        await channel.assertQueue(queue.name, queue.options)
+        await channel.bindQueue(queue.name, this.target.exchange, queue.bindKey)
+        this.declared.add(queue.name)
+      }
       await new Promise<void>((resolve, reject) => {
         channel.publish(
           this.target.exchange,
-          `${prefix}.${event.type}`,
+          this.target.routingKey(event),
           body,
-          { persistent: true, messageId: event.id, contentType: 'application/json', type: event.type },
+          {
+            persistent: this.target.persistent,
+            messageId: event.id,
+            contentType: 'application/json',
+            type: event.type,
+          },
           (err) => (err ? reject(err) : resolve()),
         )
       })
@@ -87,8 +107,28 @@ export class AmqpSink implements Sink {
     }
   }
 
+  /** The queues declared so far. */
+  queues(): string[] {
+    return [...this.declared]
+  }
+
+  /** Connects and declares the exchange, then closes (a connection test). */
+  static async check(target: AmqpTarget): Promise<void> {
+    const connection = await amqp.connect(target.url)
+    try {
+      const channel = await connection.createChannel()
+      await channel.assertExchange(target.exchange, target.exchangeType, { durable: true })
+    } finally {
+      await connection.close().catch(() => undefined)
+    }
+  }
+
   async close(): Promise<void> {
     const c = await this.channel?.catch(() => undefined)
     await c?.connection.close().catch(() => undefined)
   }
 }
+
+/** `{user_id}` and `{event_type}` in a queue name or routing key. */
+export const render = (template: string, event: ZapEvent) =>
+  template.replaceAll('{user_id}', event.userId).replaceAll('{event_type}', event.type)
