@@ -104,6 +104,17 @@ for (const dialect of DIALECTS) {
       assert.equal(test.json().data.Host, '127.0.0.1')
       const off = await t.app.inject({ method: 'DELETE', url: '/session/rabbitmq/config', headers })
       assert.equal(off.json().data.Enabled, false)
+      // Removing the user completely also deletes its queues.
+      const gone = await t.admin({ method: 'DELETE', url: `/admin/users/${user.id}/full` })
+      assert.equal(gone.statusCode, 200, gone.body)
+      const check = await amqp.connect(RABBIT)
+      try {
+        const ch = await check.createChannel()
+        ch.on('error', () => undefined)
+        await assert.rejects(ch.checkQueue(queue), /NOT_FOUND/)
+      } finally {
+        await check.close().catch(() => undefined)
+      }
     })
   })
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { parseEnv } from 'node:util'
 import type { Logger } from 'pino'
-import { parseSubscription } from '../events/catalogue.js'
+import { EVENT_NAMES, parseSubscription } from '../events/catalogue.js'
 import type { Dispatcher, SinkSource } from '../events/dispatcher.js'
 import type { ZapEvent } from '../events/event.js'
 import type { Sink } from '../events/sink.js'
@@ -328,6 +328,26 @@ export class TransportsService implements SinkSource {
       total_published: await this.deliveries.count(filter),
       last_publish: last?.updated_at ?? null,
     }
+  }
+
+  /**
+   * Deletes what a removed user left in its own RabbitMQ: the queue of each event type (its
+   * outbox, DLQ and archive rows go with the user). Failures are logged, not thrown.
+   */
+  async purgeUser(user: User): Promise<void> {
+    const target = userRabbitTarget({
+      ...user,
+      secrets: { ...user.secrets, rabbitmq: { ...user.secrets.rabbitmq, enabled: true } },
+    })
+    if (!target) return
+    const names = new Set<string>()
+    for (const type of [...EVENT_NAMES, 'MessageUpdate']) {
+      const queue = target.queue({ userId: user.id, type } as ZapEvent)
+      if (queue) names.add(queue.name)
+    }
+    await AmqpSink.deleteQueues(target, [...names]).catch((err) =>
+      this.log.warn({ err, userId: user.id }, 'deleting the user’s RabbitMQ queues failed'),
+    )
   }
 
   /** Connects to the user's RabbitMQ and declares its exchange. */

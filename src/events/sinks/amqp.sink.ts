@@ -123,6 +123,17 @@ export class AmqpSink implements Sink {
     }
   }
 
+  /** Deletes these queues (those that exist). */
+  static async deleteQueues(target: AmqpTarget, names: string[]): Promise<void> {
+    const connection = await amqp.connect(target.url)
+    try {
+      const channel = await connection.createChannel()
+      for (const name of names) await channel.deleteQueue(name)
+    } finally {
+      await connection.close().catch(() => undefined)
+    }
+  }
+
   async close(): Promise<void> {
     const c = await this.channel?.catch(() => undefined)
     await c?.connection.close().catch(() => undefined)
