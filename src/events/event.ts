@@ -57,3 +57,18 @@ export interface EventFilter {
   types?: string[] | undefined
   limit: number
 }
+
+/** The JSON an event travels as on brokers and streams (RabbitMQ, Redis, NATS, SQS, /ws). */
+export function eventEnvelope(event: ZapEvent) {
+  return {
+    id: event.id,
+    seq: event.seq,
+    event: event.type,
+    userId: event.userId,
+    chat: event.chat,
+    jid: event.jid,
+    lid: event.lid,
+    timestamp: event.at.toISOString(),
+    data: event.data,
+  }
+}

@@ -26,3 +26,34 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError'
   }
 }
+
+/** What a broker sink is built from: its id, whose events it takes, and its filter. */
+export interface SinkTarget {
+  id: string
+  userId?: string | undefined
+  wants: (event: ZapEvent) => boolean
+}
+
+/** A sink whose identity and filter come from its target (the broker sinks). */
+export abstract class TargetSink<T extends SinkTarget> implements Sink {
+  abstract readonly transport: string
+
+  constructor(
+    protected readonly target: T,
+    readonly endpoint: string,
+  ) {}
+
+  get id(): string {
+    return this.target.id
+  }
+
+  get userId(): string | undefined {
+    return this.target.userId
+  }
+
+  wants(event: ZapEvent): boolean {
+    return this.target.wants(event)
+  }
+
+  abstract deliver(event: ZapEvent): Promise<void>
+}

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
+import { eventEnvelope } from '../../events/event.js'
 import { authorizationValue, userToken } from '../../server/credentials.js'
 import type { Services } from '../../services/index.js'
 
@@ -33,19 +34,7 @@ export const wsRoutes: FastifyPluginAsync<{ services: Services }> = async (app, 
       .filter(Boolean)
     const stream = await services.eventStream.open({ userId, after: q.after, types }, async (event) => {
       if (socket.readyState !== socket.OPEN) return
-      socket.send(
-        JSON.stringify({
-          id: event.id,
-          seq: event.seq,
-          event: event.type,
-          userId: event.userId,
-          chat: event.chat,
-          jid: event.jid,
-          lid: event.lid,
-          timestamp: event.at.toISOString(),
-          data: event.data,
-        }),
-      )
+      socket.send(JSON.stringify(eventEnvelope(event)))
     })
     const heartbeat = setInterval(() => socket.ping(), 30_000)
     heartbeat.unref()

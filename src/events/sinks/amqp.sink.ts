@@ -1,11 +1,8 @@
 import amqp, { type ChannelModel, type ConfirmChannel, type Options } from 'amqplib'
-import type { ZapEvent } from '../event.js'
-import { DeliveryError, type Sink } from '../sink.js'
+import { eventEnvelope, type ZapEvent } from '../event.js'
+import { DeliveryError, type SinkTarget, TargetSink } from '../sink.js'
 
-export interface AmqpTarget {
-  id: string
-  /** The user whose events it takes (per-user RabbitMQ); undefined: every user's (global). */
-  userId?: string | undefined
+export interface AmqpTarget extends SinkTarget {
   url: string
   exchange: string
   exchangeType: 'topic' | 'direct' | 'fanout' | 'headers'
@@ -15,31 +12,17 @@ export interface AmqpTarget {
   /** The queue an event should land in (declared and bound on first use), if any. */
   queue: (event: ZapEvent) => { name: string; bindKey: string; options: Options.AssertQueue } | undefined
   persistent: boolean
-  wants: (event: ZapEvent) => boolean
 }
 
 /** RabbitMQ with publisher confirms: an event counts as delivered once the broker confirmed it. */
-export class AmqpSink implements Sink {
+export class AmqpSink extends TargetSink<AmqpTarget> {
   readonly transport = 'rabbitmq'
-  readonly endpoint: string
   private channel: Promise<{ connection: ChannelModel; channel: ConfirmChannel }> | undefined
   /** Queues declared and bound on this channel. */
   private readonly declared = new Set<string>()
 
-  constructor(private readonly target: AmqpTarget) {
-    this.endpoint = `amqp:${target.url}`
-  }
-
-  get id(): string {
-    return this.target.id
-  }
-
-  get userId(): string | undefined {
-    return this.target.userId
-  }
-
-  wants(event: ZapEvent): boolean {
-    return this.target.wants(event)
+  constructor(target: AmqpTarget) {
+    super(target, `amqp:${target.url}`)
   }
 
   private open() {
@@ -67,19 +50,7 @@ export class AmqpSink implements Sink {
   }
 
   async deliver(event: ZapEvent): Promise<void> {
-    const body = Buffer.from(
-      JSON.stringify({
-        id: event.id,
-        seq: event.seq,
-        event: event.type,
-        userId: event.userId,
-        chat: event.chat,
-        jid: event.jid,
-        lid: event.lid,
-        timestamp: event.at.toISOString(),
-        data: event.data,
-      }),
-    )
+    const body = Buffer.from(JSON.stringify(eventEnvelope(event)))
     try {
       const { channel } = await this.open()
       const queue = this.target.queue(event)

@@ -1,36 +1,24 @@
 import { connect, headers, type JetStreamClient, type NatsConnection } from 'nats'
-import type { ZapEvent } from '../event.js'
-import { DeliveryError, type Sink } from '../sink.js'
+import { eventEnvelope, type ZapEvent } from '../event.js'
+import { DeliveryError, type SinkTarget, TargetSink } from '../sink.js'
 
-export interface NatsTarget {
-  id: string
+export interface NatsTarget extends SinkTarget {
   url: string
   /** Events go to `<subject>.<user id>.<event type>`; the stream takes `<subject>.>`. */
   subject: string
   stream: string
-  wants: (event: ZapEvent) => boolean
 }
 
 /**
  * NATS JetStream: each event published with its id as `Nats-Msg-Id`, so JetStream drops the
  * copies an at-least-once redelivery makes (within the stream's duplicate window).
  */
-export class NatsSink implements Sink {
+export class NatsSink extends TargetSink<NatsTarget> {
   readonly transport = 'nats'
-  readonly userId = undefined
-  readonly endpoint: string
   private connection: Promise<{ nc: NatsConnection; js: JetStreamClient }> | undefined
 
-  constructor(private readonly target: NatsTarget) {
-    this.endpoint = `nats:${target.url}`
-  }
-
-  get id(): string {
-    return this.target.id
-  }
-
-  wants(event: ZapEvent): boolean {
-    return this.target.wants(event)
+  constructor(target: NatsTarget) {
+    super(target, `nats:${target.url}`)
   }
 
   private connect() {
@@ -53,17 +41,7 @@ export class NatsSink implements Sink {
       const { js } = await this.connect()
       const h = headers()
       h.set('Nats-Msg-Id', event.id)
-      const body = JSON.stringify({
-        id: event.id,
-        seq: event.seq,
-        event: event.type,
-        userId: event.userId,
-        chat: event.chat,
-        jid: event.jid,
-        lid: event.lid,
-        timestamp: event.at.toISOString(),
-        data: event.data,
-      })
+      const body = JSON.stringify(eventEnvelope(event))
       await js.publish(
         `${this.target.subject}.${event.userId}.${event.type}`,
         new TextEncoder().encode(body),

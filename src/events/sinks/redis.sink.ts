@@ -1,26 +1,22 @@
 import { Redis } from 'ioredis'
-import type { ZapEvent } from '../event.js'
-import { DeliveryError, type Sink } from '../sink.js'
+import { eventEnvelope, type ZapEvent } from '../event.js'
+import { DeliveryError, type SinkTarget, TargetSink } from '../sink.js'
 
-export interface RedisTarget {
-  id: string
+export interface RedisTarget extends SinkTarget {
   url: string
   /** `stream`: XADD to `<key>` (trimmed to about `maxLen`); `pubsub`: PUBLISH to `<key>:<event type>`. */
   mode: 'stream' | 'pubsub'
   key: string
   maxLen: number
-  wants: (event: ZapEvent) => boolean
 }
 
 /** Redis: a stream (durable, consumer groups) or pub/sub channels, one entry per event. */
-export class RedisSink implements Sink {
+export class RedisSink extends TargetSink<RedisTarget> {
   readonly transport = 'redis'
-  readonly userId = undefined
-  readonly endpoint: string
   private readonly client: Redis
 
-  constructor(private readonly target: RedisTarget) {
-    this.endpoint = `redis:${target.url}`
+  constructor(target: RedisTarget) {
+    super(target, `redis:${target.url}`)
     this.client = new Redis(target.url, {
       lazyConnect: true,
       maxRetriesPerRequest: 1,
@@ -29,26 +25,8 @@ export class RedisSink implements Sink {
     this.client.on('error', () => undefined)
   }
 
-  get id(): string {
-    return this.target.id
-  }
-
-  wants(event: ZapEvent): boolean {
-    return this.target.wants(event)
-  }
-
   async deliver(event: ZapEvent): Promise<void> {
-    const payload = JSON.stringify({
-      id: event.id,
-      seq: event.seq,
-      event: event.type,
-      userId: event.userId,
-      chat: event.chat,
-      jid: event.jid,
-      lid: event.lid,
-      timestamp: event.at.toISOString(),
-      data: event.data,
-    })
+    const payload = JSON.stringify(eventEnvelope(event))
     try {
       if (this.target.mode === 'pubsub')
         await this.client.publish(`${this.target.key}:${event.type}`, payload)

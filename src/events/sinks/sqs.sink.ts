@@ -1,31 +1,27 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
-import type { ZapEvent } from '../event.js'
-import { DeliveryError, type Sink } from '../sink.js'
+import { eventEnvelope, type ZapEvent } from '../event.js'
+import { DeliveryError, type SinkTarget, TargetSink } from '../sink.js'
 
-export interface SqsTarget {
-  id: string
+export interface SqsTarget extends SinkTarget {
   queueUrl: string
   region: string
   /** An S3-compatible or local endpoint; empty: AWS's own. */
   endpoint: string
   accessKeyId: string
   secretAccessKey: string
-  wants: (event: ZapEvent) => boolean
 }
 
 /**
  * Amazon SQS: one message per event. On a FIFO queue (`.fifo`) the message group is the user's
  * chat (order kept per chat) and the deduplication id is the event id (redeliveries dropped).
  */
-export class SqsSink implements Sink {
+export class SqsSink extends TargetSink<SqsTarget> {
   readonly transport = 'sqs'
-  readonly userId = undefined
-  readonly endpoint: string
   private readonly client: SQSClient
   private readonly fifo: boolean
 
-  constructor(private readonly target: SqsTarget) {
-    this.endpoint = `sqs:${target.queueUrl}`
+  constructor(target: SqsTarget) {
+    super(target, `sqs:${target.queueUrl}`)
     this.fifo = target.queueUrl.endsWith('.fifo')
     this.client = new SQSClient({
       region: target.region,
@@ -37,26 +33,8 @@ export class SqsSink implements Sink {
     })
   }
 
-  get id(): string {
-    return this.target.id
-  }
-
-  wants(event: ZapEvent): boolean {
-    return this.target.wants(event)
-  }
-
   async deliver(event: ZapEvent): Promise<void> {
-    const body = JSON.stringify({
-      id: event.id,
-      seq: event.seq,
-      event: event.type,
-      userId: event.userId,
-      chat: event.chat,
-      jid: event.jid,
-      lid: event.lid,
-      timestamp: event.at.toISOString(),
-      data: event.data,
-    })
+    const body = JSON.stringify(eventEnvelope(event))
     try {
       await this.client.send(
         new SendMessageCommand({
