@@ -45,6 +45,9 @@ export interface Config {
   dlqRetentionDays: number
   /** Global switch for echoing API sends (the user setting needs it on; a send's EchoApi forces). */
   echoApiMessagesEnabled: boolean
+  /** Monitoring records (`/admin/events/*`): kept at all, and for how long. */
+  monitoringStorageEnabled: boolean
+  monitoringRetentionDays: number
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -200,6 +203,17 @@ export const SETTINGS = {
     about:
       'Users whose `echoApiMessages` is on get their API sends as `Message` events (`IsFromAPI`); false turns that off for all (a send with `EchoApi: true` is still echoed)',
   },
+  monitoringStorageEnabled: {
+    names: ['MONITORING_STORAGE_ENABLED'],
+    default: 'true',
+    about:
+      'Keep monitoring records (message.sent, message.failed, message.received) for `/admin/events/*`; false: those routes answer 503',
+  },
+  monitoringRetentionDays: {
+    names: ['MONITORING_RETENTION_DAYS'],
+    default: '7',
+    about: 'Monitoring records are kept this many days (`POST /admin/events/prune` can use fewer hours)',
+  },
 } as const satisfies Record<keyof Config, Setting>
 
 export class ConfigError extends Error {
@@ -300,6 +314,8 @@ export function loadConfig(env: Env = process.env): Config {
     archiveRetentionDays: integer(SETTINGS.archiveRetentionDays, 1, 3650),
     dlqRetentionDays: integer(SETTINGS.dlqRetentionDays, 1, 3650),
     echoApiMessagesEnabled: flag(SETTINGS.echoApiMessagesEnabled),
+    monitoringStorageEnabled: flag(SETTINGS.monitoringStorageEnabled),
+    monitoringRetentionDays: integer(SETTINGS.monitoringRetentionDays, 1, 3650),
     mediaAllowHosts: (text(SETTINGS.mediaAllowHosts) ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())

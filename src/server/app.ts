@@ -102,6 +102,7 @@ export async function buildApp(
     dailySendCap: config.dailySendCap,
     warmupCaps: config.warmupCaps,
     echoApiMessagesEnabled: config.echoApiMessagesEnabled,
+    monitoring: { enabled: config.monitoringStorageEnabled, retentionDays: config.monitoringRetentionDays },
   })
   app.addHook('onClose', () => context.close())
   const { services } = context

@@ -30,6 +30,7 @@ export interface ContextOptions {
   dailySendCap?: number
   warmupCaps?: number[]
   echoApiMessagesEnabled?: boolean
+  monitoring?: { enabled: boolean; retentionDays: number }
 }
 
 export interface Context {
@@ -68,16 +69,19 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       dailySendCap: options.dailySendCap,
       warmupCaps: options.warmupCaps,
       echoApiMessagesEnabled: options.echoApiMessagesEnabled,
+      monitoring: options.monitoring,
     })
     services.outbox.start()
     await services.dispatcher.start()
     services.deliveries.start()
+    services.monitoring.start()
     return {
       database,
       services,
       close: async () => {
         services.outbox.stop()
         services.deliveries.stop()
+        services.monitoring.stop()
         await services.sessions.stopAll()
         await services.messages.drain()
         await services.inbound.drain()

@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'SEND_CAP_REACHED'
   | 'APP_STATE_NOT_READY'
   | 'DELIVERY_NOT_FOUND'
+  | 'FORBIDDEN'
 
 export class AppError extends Error {
   constructor(

@@ -9,6 +9,7 @@ import type { MessagesRepository } from '../store/messages.repository.js'
 import type { DB } from '../store/schema.js'
 import type { IdentityService } from './identity.service.js'
 import type { Account, MessageLedger } from './message-ledger.js'
+import type { MonitoringService } from './monitoring.service.js'
 import { pair } from './recipient.js'
 import type { InboundSink, SessionsService } from './sessions.service.js'
 
@@ -29,6 +30,7 @@ export class InboundService implements InboundSink {
     sessions: SessionsService,
     private readonly identity: IdentityService,
     private readonly log: Logger,
+    private readonly monitoring: MonitoringService,
   ) {
     sessions.setInbound(this)
   }
@@ -185,7 +187,23 @@ export class InboundService implements InboundSink {
       await this.ledger.applyToTarget(userId, message, by, events)
       return
     }
-    await this.ledger.store(userId, stored, message.raw, events)
+    const fresh = await this.ledger.store(userId, stored, message.raw, events)
+    if (fresh && !stored.fromMe)
+      await this.monitoring.record(
+        userId,
+        'message.received',
+        stored.id,
+        {
+          id: stored.id,
+          chat: stored.chatPn || stored.chat,
+          chatLid: stored.chatLid,
+          sender: stored.senderPn || stored.senderLid,
+          senderLid: stored.senderLid,
+          type: stored.type,
+          pushName: stored.pushName,
+        },
+        'delivered',
+      )
   }
 
   private async receipt(userId: string, account: Account, receipt: Receipt) {

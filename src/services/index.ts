@@ -14,6 +14,7 @@ import type { Database } from '../store/database.js'
 import { DeliveriesRepository } from '../store/deliveries.repository.js'
 import { EventsRepository } from '../store/events.repository.js'
 import { MessagesRepository } from '../store/messages.repository.js'
+import { MonitoringRepository } from '../store/monitoring.repository.js'
 import { UsersRepository } from '../store/users.repository.js'
 import { AuthService } from './auth.service.js'
 import { ChatsService } from './chats.service.js'
@@ -25,6 +26,7 @@ import { InboundService } from './inbound.service.js'
 import { MediaFetcher } from './media.js'
 import { MessageLedger } from './message-ledger.js'
 import { MessagesService } from './messages.service.js'
+import { MonitoringService } from './monitoring.service.js'
 import { type SessionCounters, SessionsService } from './sessions.service.js'
 import { TransportsService } from './transports.service.js'
 import { UsersService } from './users.service.js'
@@ -45,6 +47,7 @@ export interface Services {
   webhooks: WebhooksService
   transports: TransportsService
   eventStream: EventStreamService
+  monitoring: MonitoringService
   dispatcher: Dispatcher
   deliveries: DeliveriesService
   webhookClient: WebhookClient
@@ -78,6 +81,7 @@ export interface ServiceDeps {
   dailySendCap?: number | undefined
   warmupCaps?: number[] | undefined
   echoApiMessagesEnabled?: boolean | undefined
+  monitoring?: { enabled: boolean; retentionDays: number } | undefined
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -132,6 +136,11 @@ export function createServices(deps: ServiceDeps): Services {
   const media = new MediaFetcher({ maxBytes: deps.mediaMaxBytes, allowHosts: deps.mediaAllowHosts })
   const messagesRepository = new MessagesRepository(database.db)
   const identity = new IdentityService(messagesRepository, sessions)
+  const monitoring = new MonitoringService(
+    new MonitoringRepository(database.db),
+    deps.logger,
+    deps.monitoring ?? { enabled: true, retentionDays: 7 },
+  )
   const ledger = new MessageLedger(database.db, messagesRepository, outbox, identity)
   const inbound = new InboundService(
     database.db,
@@ -141,6 +150,7 @@ export function createServices(deps: ServiceDeps): Services {
     sessions,
     identity,
     deps.logger,
+    monitoring,
   )
   const messages = new MessagesService(
     messagesRepository,
@@ -149,7 +159,7 @@ export function createServices(deps: ServiceDeps): Services {
     media,
     users,
     identity,
-    deps.logger,
+    monitoring,
     {
       sendIntervalMs: deps.sendIntervalMs,
       dailySendCap: deps.dailySendCap,
@@ -171,6 +181,7 @@ export function createServices(deps: ServiceDeps): Services {
     webhooks,
     transports,
     eventStream: new EventStreamService(outbox, users),
+    monitoring,
     dispatcher,
     deliveries,
     webhookClient,

@@ -64,10 +64,16 @@ export class MessageLedger {
    * Stores a new message with its events, or (a duplicate) does nothing at all; one from history
    * leaves the chat's unread count as it is.
    */
-  async store(userId: string, m: StoredMessage, raw: string, events: NewEvent[], history = false) {
+  async store(
+    userId: string,
+    m: StoredMessage,
+    raw: string,
+    events: NewEvent[],
+    history = false,
+  ): Promise<boolean> {
     const at = new Date().toISOString()
-    await this.db.transaction().execute(async (tx) => {
-      if (!(await this.repo.insert(messageToRow(userId, m, raw, at), tx))) return
+    const inserted = await this.db.transaction().execute(async (tx) => {
+      if (!(await this.repo.insert(messageToRow(userId, m, raw, at), tx))) return false
       const group = m.chat.endsWith('@g.us')
       await this.repo.touchChat(
         userId,
@@ -82,8 +88,10 @@ export class MessageLedger {
         tx,
       )
       await this.outbox.append(events, tx)
+      return true
     })
     this.outbox.notify()
+    return inserted
   }
 
   async toStored(

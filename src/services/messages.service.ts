@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Logger } from 'pino'
 import type {
   InteractiveCard,
   InteractiveContent,
@@ -17,6 +16,7 @@ import type { IdentityService } from './identity.service.js'
 import { type MediaFetcher, sniffMime } from './media.js'
 import type { MessageLedger } from './message-ledger.js'
 import { rowToMessage } from './messages.model.js'
+import type { MonitoringService } from './monitoring.service.js'
 import { bare, parseRecipient } from './recipient.js'
 import type { SessionsService } from './sessions.service.js'
 import type { UsersService } from './users.service.js'
@@ -88,7 +88,7 @@ export class MessagesService {
     private readonly media: MediaFetcher,
     private readonly users: UsersService,
     private readonly identity: IdentityService,
-    readonly _log: Logger,
+    private readonly monitoring: MonitoringService,
     private readonly options: {
       sendIntervalMs?: number | undefined
       dailySendCap?: number | undefined
@@ -106,7 +106,41 @@ export class MessagesService {
     if (repeated) return repeated
     this.sessions.connection(userId)
     const content = await this.materialize(request.content)
+    const watched = { to: target, type: content.kind }
+    const watch = await this.monitoring.record(userId, 'message.sent', request.id ?? '', watched, 'pending')
+    try {
+      const result = await this.sendQueued(userId, request, target, content, watch)
+      await this.monitoring.update(watch, 'delivered', {
+        ...watched,
+        id: result.id,
+        jid: result.jid,
+        lid: result.lid,
+      })
+      return result
+    } catch (err) {
+      const error = (err as Error).message
+      const code = err instanceof AppError ? err.details.whatsappCode : undefined
+      await this.monitoring.update(watch, 'failed', { ...watched, error })
+      await this.monitoring.record(
+        userId,
+        'message.failed',
+        request.id ?? '',
+        { ...watched, error, code },
+        'failed',
+      )
+      throw err
+    }
+  }
+
+  private sendQueued(
+    userId: string,
+    request: SendRequest,
+    target: string,
+    content: OutboundContent,
+    watch: number | undefined,
+  ): Promise<SendResult> {
     return this.queue(userId, async () => {
+      await this.monitoring.update(watch, 'processing')
       const again = request.id ? await this.sentBefore(userId, request.id) : undefined
       if (again) return again
       const connection = this.sessions.connection(userId)

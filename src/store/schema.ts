@@ -3,6 +3,7 @@ import type { DeliveriesTable, SinkCursorsTable } from './deliveries.table.js'
 import type { EventsTable } from './events.table.js'
 import type { ChatsTable, ContactsTable, IdentitiesTable, MessagesTable } from './messages.table.js'
 import type { MetaTable } from './meta.table.js'
+import type { MonitoringEventsTable } from './monitoring.table.js'
 import type { UsersTable } from './users.table.js'
 
 /** Every table Kysely knows about. */
@@ -19,4 +20,5 @@ export interface DB {
   contacts: ContactsTable
   sink_cursors: SinkCursorsTable
   deliveries: DeliveriesTable
+  monitoring_events: MonitoringEventsTable
 }

@@ -30,6 +30,7 @@ export const STATUS_BY_CODE: Record<ErrorCode | 'INTERNAL', number> = {
   SEND_CAP_REACHED: 429,
   APP_STATE_NOT_READY: 409,
   DELIVERY_NOT_FOUND: 404,
+  FORBIDDEN: 403,
   INTERNAL: 500,
 }
 

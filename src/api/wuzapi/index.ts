@@ -12,6 +12,7 @@ import { eventsRoutes } from './events.routes.js'
 import { globalRoutes } from './global.routes.js'
 import { identityRoutes } from './identity.routes.js'
 import { mediaRoutes } from './media.routes.js'
+import { monitoringRoutes } from './monitoring.routes.js'
 import { rabbitmqRoutes } from './rabbitmq.routes.js'
 import { sessionRoutes } from './session.routes.js'
 import { sessionSettingsRoutes } from './session-settings.routes.js'
@@ -43,6 +44,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
   })
 
   await app.register(wsRoutes, { services })
+  await app.register(monitoringRoutes, { services })
 
   await app.register(async (user) => {
     user.addHook('onRequest', async (req) => {
