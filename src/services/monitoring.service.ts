@@ -4,6 +4,8 @@ import type { MonitoringFilter, MonitoringRepository } from '../store/monitoring
 import type { MonitoringRow, MonitoringStatus } from '../store/monitoring.table.js'
 import { AppError } from './errors.js'
 
+export type { MonitoringFilter }
+
 /** DIGIGO's MonitoringEvent. */
 export interface MonitoringEvent {
   id: number

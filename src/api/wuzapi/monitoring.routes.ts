@@ -4,8 +4,8 @@ import type { FastifyRequest } from 'fastify'
 import { authorizationValue, userToken } from '../../server/credentials.js'
 import { AppError } from '../../services/errors.js'
 import type { Services } from '../../services/index.js'
-import type { MonitoringEvent } from '../../services/monitoring.service.js'
-import type { MonitoringFilter } from '../../store/monitoring.repository.js'
+
+import type { MonitoringEvent, MonitoringFilter } from '../../services/monitoring.service.js'
 import { errorResponses } from './envelope.js'
 
 const tags = ['Admin Monitoring']
