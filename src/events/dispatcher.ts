@@ -152,17 +152,6 @@ export class Dispatcher {
     return [...this.runners.values()].map((r) => r.snapshot())
   }
 
-  /** Resolves once every sink has settled what is in the outbox now (tests, benches). */
-  async idle(timeoutMs = 30_000): Promise<boolean> {
-    const until = Date.now() + timeoutMs
-    while (Date.now() < until) {
-      const states = await Promise.all([...this.runners.values()].map((r) => r.caughtUp()))
-      if (states.every(Boolean)) return true
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    return false
-  }
-
   async stop(): Promise<void> {
     this.unsubscribe?.()
     clearInterval(this.poller)
@@ -488,19 +477,6 @@ class SinkRunner {
       retrying: this.retries.size,
       cursor: this.cursor,
     }
-  }
-
-  /** Nothing in hand, nothing new in the outbox, everything recorded. */
-  async caughtUp(): Promise<boolean> {
-    if (this.order.length > 0 || this.replaying.size > 0 || this.outcomes.length > 0 || this.cursorDirty)
-      return false
-    await this.flushing
-    const more = await this.dispatcher.events.list({
-      userId: this.sink.userId,
-      afterSeq: this.loadedUpTo,
-      limit: 1,
-    })
-    return more.length === 0
   }
 
   async stop(): Promise<void> {

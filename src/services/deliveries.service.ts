@@ -46,7 +46,6 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
 /** The DLQ (given up on) and the archive (delivered): listing, replay, deletion, pruning. */
 export class DeliveriesService {
   private pruner: NodeJS.Timeout | undefined
-  lastPrune: { at: string; archive: number; dlq: number } | undefined
 
   constructor(
     private readonly repo: DeliveriesRepository,
@@ -118,7 +117,6 @@ export class DeliveriesService {
       'dlq',
       new Date(now - this.retention.dlqRetentionDays * DAY_MS).toISOString(),
     )
-    this.lastPrune = { at: new Date(now).toISOString(), archive, dlq }
     return { archive, dlq }
   }
 
