@@ -5,8 +5,8 @@ const Str = Type.String()
 const Int = Type.Integer()
 const Nullable = Type.Union([Type.String(), Type.Null()])
 
-/** DIGIGO's DLQEvent. */
-export const DlqEvent = Type.Object({
+/** What DIGIGO's DLQEvent and ArchiveEvent share. */
+const Common = {
   id: Int,
   transport: Str,
   user_id: Str,
@@ -14,63 +14,36 @@ export const DlqEvent = Type.Object({
   event_id: Str,
   payload: Str,
   attempts: Int,
-  last_error: Str,
-  failed_at: Str,
   archived_at: Str,
   replay_count: Int,
   last_replay_at: Nullable,
-})
+}
+
+/** DIGIGO's DLQEvent. */
+export const DlqEvent = Type.Object({ ...Common, last_error: Str, failed_at: Str })
 
 /** DIGIGO's ArchiveEvent. */
-export const ArchiveEvent = Type.Object({
-  id: Int,
-  status: Str,
-  transport: Str,
-  user_id: Str,
-  event_type: Str,
-  event_id: Str,
-  payload: Str,
-  attempts: Int,
-  last_error: Nullable,
-  created_at: Str,
-  archived_at: Str,
-  replay_count: Int,
-  last_replay_at: Nullable,
+export const ArchiveEvent = Type.Object({ ...Common, status: Str, last_error: Nullable, created_at: Str })
+
+const common = (d: Delivery) => ({
+  id: d.id,
+  transport: d.transport,
+  user_id: d.userId,
+  event_type: d.eventType,
+  event_id: d.eventId,
+  payload: d.payload,
+  attempts: d.attempts,
+  archived_at: d.archivedAt,
+  replay_count: d.replayCount,
+  last_replay_at: d.lastReplayAt,
 })
 
 export function toDlqEvent(d: Delivery): Static<typeof DlqEvent> {
-  return {
-    id: d.id,
-    transport: d.transport,
-    user_id: d.userId,
-    event_type: d.eventType,
-    event_id: d.eventId,
-    payload: d.payload,
-    attempts: d.attempts,
-    last_error: d.lastError,
-    failed_at: d.archivedAt,
-    archived_at: d.archivedAt,
-    replay_count: d.replayCount,
-    last_replay_at: d.lastReplayAt,
-  }
+  return { ...common(d), last_error: d.lastError, failed_at: d.archivedAt }
 }
 
 export function toArchiveEvent(d: Delivery): Static<typeof ArchiveEvent> {
-  return {
-    id: d.id,
-    status: d.status,
-    transport: d.transport,
-    user_id: d.userId,
-    event_type: d.eventType,
-    event_id: d.eventId,
-    payload: d.payload,
-    attempts: d.attempts,
-    last_error: d.lastError || null,
-    created_at: d.createdAt,
-    archived_at: d.archivedAt,
-    replay_count: d.replayCount,
-    last_replay_at: d.lastReplayAt,
-  }
+  return { ...common(d), status: d.status, last_error: d.lastError || null, created_at: d.createdAt }
 }
 
 type StatRow = {
