@@ -442,9 +442,9 @@ for (const dialect of DIALECTS) {
       assert.equal((await post('/chat/presence', { Phone: alice, State: 'dancing' })).statusCode, 400)
     })
 
-    it('downloads and decrypts a received file from its media fields, contacting only WhatsApp’s media host', async () => {
-      const contact = network.net.running.contacts.get(alice)!
-      const id = await contact.send({
+    /** Alice sends the PNG; answers its id and the Message event it became. */
+    const imageFromAlice = async () => {
+      const id = await network.net.running.contacts.get(alice)!.send({
         to: `${me}@s.whatsapp.net`,
         image: { base64: PNG.toString('base64'), mimetype: 'image/png' },
       })
@@ -453,6 +453,11 @@ for (const dialect of DIALECTS) {
         async () => (await events('Message')).find((e) => e.data.id === id),
         10_000,
       )
+      return { id, event }
+    }
+
+    it('downloads and decrypts a received file from its media fields, contacting only WhatsApp’s media host', async () => {
+      const { id, event } = await imageFromAlice()
       const media = event.data.media as {
         url: string
         directPath: string
@@ -486,16 +491,7 @@ for (const dialect of DIALECTS) {
     })
 
     it('a file gone from the media server is uploaded again by its sender’s phone (MediaRetry) and downloaded', async () => {
-      const contact = network.net.running.contacts.get(alice)!
-      const id = await contact.send({
-        to: `${me}@s.whatsapp.net`,
-        image: { base64: PNG.toString('base64'), mimetype: 'image/png' },
-      })
-      const event = await eventually(
-        'the image event',
-        async () => (await events('Message')).find((e) => e.data.id === id),
-        10_000,
-      )
+      const { id, event } = await imageFromAlice()
       const media = event.data.media as { directPath: string; mediaKey: string; fileSha256: string }
       const expired = await fetch(`${network.net.running.info.controlUrl}/media/expire`, {
         method: 'POST',
