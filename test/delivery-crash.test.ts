@@ -49,6 +49,8 @@ for (const dialect of DIALECTS) {
         DATABASE_URL: database.url,
         ZAPWIRE_DATA_DIR: dataDir,
         ZAPWIRE_ADMIN_TOKEN: ADMIN,
+        // The killed process's sink lease lapses after this (then the new one delivers).
+        ZAPWIRE_SESSION_LEASE_MS: '3000',
         // startServer waits for Fastify's info line.
         ZAPWIRE_LOG_LEVEL: 'info',
       }
@@ -106,6 +108,51 @@ for (const dialect of DIALECTS) {
         assert.ok(duplicates < atKill, `${duplicates} duplicates`)
       } finally {
         await server.stop()
+      }
+    })
+
+    it('two gateways on one database: each sink is delivered by one of them, each event once', async () => {
+      received.length = 0
+      const env = {
+        DATABASE_URL: database.url,
+        ZAPWIRE_DATA_DIR: dataDir,
+        ZAPWIRE_ADMIN_TOKEN: ADMIN,
+        ZAPWIRE_LOG_LEVEL: 'info',
+        ZAPWIRE_SESSION_LEASE_MS: '3000',
+      }
+      const [a, b] = await Promise.all([startServer(env), startServer(env)])
+      try {
+        const call = async (url: string, headers: Record<string, string>, body: unknown) => {
+          const res = await fetch(`${a.url}${url}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify(body),
+          })
+          assert.ok(res.ok, `${url}: ${res.status}`)
+          return (await res.json()) as { data: Record<string, string> }
+        }
+        const user = (await call('/admin/users', { authorization: ADMIN }, { name: 'twice' })).data
+        const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+        await call('/webhook', { token: user.token! }, { webhook: hook })
+        // The other gateway learns of the new webhook within five seconds.
+        await new Promise((r) => setTimeout(r, 6_000))
+        const db = openDatabase(database.url)
+        const list: NewEvent[] = []
+        for (let n = 0; n < 1_000; n++) {
+          const chat = `chat${n % 10}@s.whatsapp.net`
+          list.push({ userId: user.id!, type: 'Message', chat, id: `twice-${n}`, data: { chat, n } })
+        }
+        await new EventsRepository(db.db).append(list.map(eventToRow))
+        await db.close()
+        await eventually(
+          'every event',
+          async () => (new Set(received.map((r) => r.id)).size >= 1_000 ? true : undefined),
+          60_000,
+        )
+        await new Promise((r) => setTimeout(r, 1_000))
+        assert.equal(received.length, 1_000, 'no event delivered by both')
+      } finally {
+        await Promise.all([a.stop(), b.stop()])
       }
     })
   })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { DeliveriesRepository } from '../store/deliveries.repository.js'
 import type { DeliveryRow, NewDeliveryRow } from '../store/deliveries.table.js'
@@ -19,6 +20,8 @@ export interface DeliveryPolicy {
   window: number
   /** Consecutive failures of an endpoint that open its circuit (it waits out a backoff). */
   breakerThreshold: number
+  /** How long a process holds a sink without renewing (another takes it over after a crash). */
+  leaseMs: number
 }
 
 export const DEFAULT_POLICY: DeliveryPolicy = {
@@ -29,6 +32,7 @@ export const DEFAULT_POLICY: DeliveryPolicy = {
   maxAgeMs: 72 * 3_600_000,
   window: 2_000,
   breakerThreshold: 5,
+  leaseMs: 30_000,
 }
 
 /** What the dispatcher counts (Prometheus, /admin/global/stats). */
@@ -62,6 +66,8 @@ export class Dispatcher {
   private unsubscribe: (() => void) | undefined
   private poller: NodeJS.Timeout | undefined
   private reloading: Promise<void> = Promise.resolve()
+  /** This process, as the holder of sink leases. */
+  readonly owner = randomUUID()
 
   constructor(
     readonly events: EventsRepository,
@@ -78,8 +84,13 @@ export class Dispatcher {
       for (const runner of this.runners.values()) runner.notify()
     }
     this.unsubscribe = this.outbox.onAppend(wakeAll)
-    // Events another process wrote (or this one, missed) are found within a second.
-    this.poller = setInterval(wakeAll, 1_000)
+    // Events another process wrote (or this one, missed) are found within a second, and sinks
+    // another process configured within five.
+    let ticks = 0
+    this.poller = setInterval(() => {
+      if (++ticks % 5 === 0) void this.reload()
+      wakeAll()
+    }, 1_000)
     this.poller.unref()
     await this.reload()
   }
@@ -188,6 +199,9 @@ class SinkRunner {
   private flushing: Promise<void> = Promise.resolve()
   private cursorDirty = false
   replayPending = true
+  /** This process holds the sink's lease (only then it delivers). */
+  private holding = false
+  private leaseTimer: NodeJS.Timeout | undefined
   /** The outbox may hold events not loaded yet (new ones were announced, or the window filled). */
   private more = true
 
@@ -204,9 +218,45 @@ class SinkRunner {
       cursor = await this.dispatcher.events.lastSeq()
       await deliveries.setCursor(this.sink.id, cursor, new Date().toISOString())
     }
-    this.cursor = this.loadedUpTo = cursor
-    this.known = new Map((await deliveries.after(this.sink.id, cursor)).map((r) => [Number(r.event_seq), r]))
-    this.wake()
+    await this.claim()
+  }
+
+  /**
+   * Takes or renews the sink's lease (one process delivers a sink at a time), every third of the
+   * lease. On taking it, starts from what is recorded; on losing it, lets go of what is in hand.
+   */
+  private async claim(): Promise<void> {
+    if (this.stopped) return
+    const { deliveries, owner, policy } = this.dispatcher
+    const now = Date.now()
+    let held = false
+    try {
+      held = await deliveries.lease(this.sink.id, owner, now + policy.leaseMs, now)
+    } catch (err) {
+      this.dispatcher.log.warn({ err, sink: this.sink.id }, 'renewing a sink lease failed')
+      held = this.holding
+    }
+    if (held && !this.holding) {
+      const cursor = (await deliveries.cursor(this.sink.id)) ?? 0
+      this.cursor = this.loadedUpTo = cursor
+      this.known = new Map(
+        (await deliveries.after(this.sink.id, cursor)).map((r) => [Number(r.event_seq), r]),
+      )
+      this.holding = true
+      this.more = true
+      this.replayPending = true
+      this.wake()
+    } else if (!held && this.holding) {
+      this.holding = false
+      this.order.length = 0
+      this.settled.clear()
+      this.lanes.clear()
+      this.retries.clear()
+      this.replaying.clear()
+    }
+    clearTimeout(this.leaseTimer)
+    this.leaseTimer = setTimeout(() => void this.claim(), policy.leaseMs / 3)
+    this.leaseTimer.unref()
   }
 
   /** New events may be in the outbox. */
@@ -216,7 +266,7 @@ class SinkRunner {
   }
 
   wake(): void {
-    if (this.stopped) return
+    if (this.stopped || !this.holding) return
     if (this.pumping) {
       this.again = true
       return
@@ -484,8 +534,14 @@ class SinkRunner {
     this.stopped = true
     clearTimeout(this.timer)
     clearTimeout(this.flushTimer)
+    clearTimeout(this.leaseTimer)
     this.flushTimer = undefined
     await this.flush()
+    if (this.holding)
+      await this.dispatcher.deliveries
+        .releaseLease(this.sink.id, this.dispatcher.owner)
+        .catch(() => undefined)
+    this.holding = false
   }
 }
 

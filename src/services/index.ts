@@ -108,6 +108,8 @@ export function createServices(deps: ServiceDeps): Services {
     deps.logger,
     {
       ...DEFAULT_POLICY,
+      // Sinks are leased like sessions: a crashed process's sinks are taken over as quickly.
+      ...(deps.leaseMs ? { leaseMs: deps.leaseMs } : {}),
       ...Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)),
     },
     deps.deliveryCounters,

@@ -46,6 +46,29 @@ export class DeliveriesRepository {
     })
   }
 
+  /**
+   * Takes or renews the sink's lease for `owner` until `until` (unix ms): when nobody holds it,
+   * the owner does, or it lapsed. Returns whether the owner holds it now.
+   */
+  async lease(sink: string, owner: string, until: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('sink_cursors')
+      .set({ owner, lease_until: until })
+      .where('sink', '=', sink)
+      .where((eb) => eb.or([eb('owner', '=', owner), eb('owner', '=', ''), eb('lease_until', '<', now)]))
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) > 0
+  }
+
+  async releaseLease(sink: string, owner: string): Promise<void> {
+    await this.db
+      .updateTable('sink_cursors')
+      .set({ owner: '', lease_until: 0 })
+      .where('sink', '=', sink)
+      .where('owner', '=', owner)
+      .execute()
+  }
+
   async deleteCursor(sink: string): Promise<void> {
     await this.db.deleteFrom('sink_cursors').where('sink', '=', sink).execute()
   }

@@ -5,6 +5,9 @@ export interface SinkCursorsTable {
   /** pg returns bigint as text. */
   seq: number | string
   updated_at: string
+  /** The process delivering the sink, and until when its lease holds (unix ms). */
+  owner: Generated<string>
+  lease_until: Generated<number | string>
 }
 
 export type DeliveryStatus = 'success' | 'dlq' | 'retrying'

@@ -7,6 +7,7 @@ import * as m0005 from './0005-chats.js'
 import * as m0006 from './0006-contacts.js'
 import * as m0007 from './0007-deliveries.js'
 import * as m0008 from './0008-monitoring.js'
+import * as m0009 from './0009-sink-leases.js'
 
 /** Every migration, in order. Names sort; a migration, once released, never changes. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-contacts': m0006,
   '0007-deliveries': m0007,
   '0008-monitoring': m0008,
+  '0009-sink-leases': m0009,
 }
