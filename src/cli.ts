@@ -23,8 +23,12 @@ program
   .description('Start the HTTP server (what `npm start` runs)')
   .option('-p, --port <port>', 'HTTP port (overrides ZAPWIRE_PORT)')
   .option('--sandbox', 'attach to a local test network with virtual contacts instead of WhatsApp')
-  .action(async (opts: { port?: string; sandbox?: boolean }) => {
-    await serve(config(opts.port ? { ZAPWIRE_PORT: opts.port } : {}), { sandbox: opts.sandbox ?? false })
+  .option('--skipmedia', 'never download media for events (wins over GLOBAL_SKIP_MEDIA_DOWNLOAD and users)')
+  .action(async (opts: { port?: string; sandbox?: boolean; skipmedia?: boolean }) => {
+    await serve(config(opts.port ? { ZAPWIRE_PORT: opts.port } : {}), {
+      sandbox: opts.sandbox ?? false,
+      skipMedia: opts.skipmedia ?? false,
+    })
   })
 
 program

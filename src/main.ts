@@ -16,13 +16,21 @@ export const SANDBOX_CONTACTS = [
   { phone: '5500000000003', name: 'Bob', echo: false },
 ]
 
-export async function serve(config: Config, options: { sandbox?: boolean } = {}): Promise<FastifyInstance> {
+export async function serve(
+  config: Config,
+  options: { sandbox?: boolean; skipMedia?: boolean } = {},
+): Promise<FastifyInstance> {
   const logger = pino({ level: config.logLevel })
   if (options.sandbox) config = { ...config, testnetUrl: await startSandbox(logger) }
   const secrets = resolveSecrets(config)
   if (secrets.generatedAdminToken) announceAdminToken(config, secrets.generatedAdminToken)
   const app = await buildApp(
-    { config, adminToken: secrets.adminToken, encryptionKey: secrets.encryptionKey },
+    {
+      config,
+      adminToken: secrets.adminToken,
+      encryptionKey: secrets.encryptionKey,
+      skipMedia: options.skipMedia ?? false,
+    },
     {
       loggerInstance: logger,
       connectionTimeout: 120_000,

@@ -55,6 +55,24 @@ describe('the zapwire command', () => {
     }
   })
 
+  it('serve --skipmedia turns media download off for every user, over the user and global settings', async () => {
+    const server = await startServer({ ...env, GLOBAL_SKIP_MEDIA_DOWNLOAD: 'false' }, 20_000, ['--skipmedia'])
+    try {
+      const read = await fetch(`${server.url}/session/skipmedia/config`, {
+        headers: { token: 'http-made-token' },
+      })
+      assert.equal(read.status, 200)
+      const body = (await read.json()) as { UserSkipMediaDownload: boolean; GlobalSkipMediaDownload: boolean }
+      assert.deepEqual(
+        [body.UserSkipMediaDownload, body.GlobalSkipMediaDownload],
+        [false, true],
+        JSON.stringify(body),
+      )
+    } finally {
+      assert.equal(await server.stop('SIGINT'), 0)
+    }
+  })
+
   it('users create and users list work without HTTP', async () => {
     const { stdout } = await cli(
       'users',

@@ -457,7 +457,7 @@ for (const dialect of DIALECTS) {
     }
 
     it('downloads and decrypts a received file from its media fields, contacting only WhatsApp’s media host', async () => {
-      const { id, event } = await imageFromAlice()
+      const { event } = await imageFromAlice()
       const media = event.data.media as {
         url: string
         directPath: string

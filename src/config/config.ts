@@ -48,6 +48,8 @@ export interface Config {
   /** Monitoring records (`/admin/events/*`): kept at all, and for how long. */
   monitoringStorageEnabled: boolean
   monitoringRetentionDays: number
+  /** How often the S3 retention worker deletes expired media objects. */
+  s3RetentionIntervalMinutes: number
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -214,6 +216,12 @@ export const SETTINGS = {
     default: '7',
     about: 'Monitoring records are kept this many days (`POST /admin/events/prune` can use fewer hours)',
   },
+  s3RetentionIntervalMinutes: {
+    names: ['ZAPWIRE_S3_RETENTION_INTERVAL_MINUTES'],
+    default: '60',
+    about:
+      'How often the S3 retention worker deletes media objects older than their `retention_days` (`/admin/global/s3-retention/*`)',
+  },
 } as const satisfies Record<keyof Config, Setting>
 
 export class ConfigError extends Error {
@@ -316,6 +324,7 @@ export function loadConfig(env: Env = process.env): Config {
     echoApiMessagesEnabled: flag(SETTINGS.echoApiMessagesEnabled),
     monitoringStorageEnabled: flag(SETTINGS.monitoringStorageEnabled),
     monitoringRetentionDays: integer(SETTINGS.monitoringRetentionDays, 1, 3650),
+    s3RetentionIntervalMinutes: integer(SETTINGS.s3RetentionIntervalMinutes, 1, 10_080),
     mediaAllowHosts: (text(SETTINGS.mediaAllowHosts) ?? '')
       .split(',')
       .map((h) => h.trim().toLowerCase())

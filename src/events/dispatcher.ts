@@ -68,6 +68,8 @@ export class Dispatcher {
   private reloading: Promise<void> = Promise.resolve()
   /** This process, as the holder of sink leases. */
   readonly owner = randomUUID()
+  /** Turns an event into what sinks get (media added); by default the event itself. */
+  prepare: (event: ZapEvent) => ZapEvent | Promise<ZapEvent> = (event) => event
 
   constructor(
     readonly events: EventsRepository,
@@ -392,7 +394,8 @@ class SinkRunner {
     const started = Date.now()
     let error: Error | undefined
     try {
-      await this.sink.deliver(event)
+      const ready = this.dispatcher.prepare(event)
+      await this.sink.deliver(ready instanceof Promise ? await ready : ready)
     } catch (err) {
       error = err as Error
     }

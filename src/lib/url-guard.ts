@@ -1,4 +1,5 @@
-import { BlockList, isIP } from 'node:net'
+import dns from 'node:dns'
+import { BlockList, isIP, type LookupFunction } from 'node:net'
 
 /** Link-local and cloud-metadata targets: never reachable from any URL a user can set. */
 const linkLocal = new BlockList()
@@ -70,4 +71,25 @@ export function urlProblem(raw: string, rule: UrlRule): string | undefined {
   if (kind === 'link-local') return 'points at a link-local or metadata address'
   if (kind === 'private' && rule.blockPrivate) return 'points at a private or loopback address'
   return undefined
+}
+
+/**
+ * A DNS lookup for sockets that refuses names resolving to link-local or metadata addresses, and
+ * to loopback or private ones when `blockPrivate` (the literal-host check's twin after DNS).
+ */
+export function guardedLookup(blockPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0)
+      const list = addresses as dns.LookupAddress[]
+      const bad = list.find((a) => {
+        const kind = classifyAddress(a.address)
+        return kind === 'link-local' || (blockPrivate && kind === 'private')
+      })
+      if (bad) return callback(new Error(`${hostname} resolves to a refused address (${bad.address})`), '', 0)
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
+      return callback(null, list[0]!.address, list[0]!.family)
+    })
+  }
 }

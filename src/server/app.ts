@@ -18,6 +18,8 @@ export interface AppOptions {
   config: Config
   adminToken: string
   encryptionKey: Buffer
+  /** `serve --skipmedia` (DIGIGO's `-skipmedia`): wins over every media setting. */
+  skipMedia?: boolean
 }
 
 /** WhatsApp itself, or the test network whose control URL is given (asked for its addresses). */
@@ -103,6 +105,8 @@ export async function buildApp(
     warmupCaps: config.warmupCaps,
     echoApiMessagesEnabled: config.echoApiMessagesEnabled,
     monitoring: { enabled: config.monitoringStorageEnabled, retentionDays: config.monitoringRetentionDays },
+    skipMedia: options.skipMedia ?? false,
+    s3RetentionIntervalMs: config.s3RetentionIntervalMinutes * 60_000,
   })
   app.addHook('onClose', () => context.close())
   const { services } = context

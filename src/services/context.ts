@@ -31,6 +31,8 @@ export interface ContextOptions {
   warmupCaps?: number[]
   echoApiMessagesEnabled?: boolean
   monitoring?: { enabled: boolean; retentionDays: number }
+  skipMedia?: boolean
+  s3RetentionIntervalMs?: number
 }
 
 export interface Context {
@@ -70,11 +72,14 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       warmupCaps: options.warmupCaps,
       echoApiMessagesEnabled: options.echoApiMessagesEnabled,
       monitoring: options.monitoring,
+      skipMedia: options.skipMedia,
+      s3RetentionIntervalMs: options.s3RetentionIntervalMs,
     })
     services.outbox.start()
     await services.dispatcher.start()
     services.deliveries.start()
     services.monitoring.start()
+    services.s3Retention.start()
     return {
       database,
       services,
@@ -82,11 +87,13 @@ export async function openContext(options: ContextOptions): Promise<Context> {
         services.outbox.stop()
         services.deliveries.stop()
         services.monitoring.stop()
+        await services.s3Retention.stop()
         await services.sessions.stopAll()
         await services.messages.drain()
         await services.inbound.drain()
         await services.dispatcher.stop()
         await services.transports.close()
+        services.mediaPipeline.close()
         await services.webhookClient.close()
         await services.media.close()
         await database.close()

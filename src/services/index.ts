@@ -24,9 +24,11 @@ import { HealthService } from './health.service.js'
 import { IdentityService } from './identity.service.js'
 import { InboundService } from './inbound.service.js'
 import { MediaFetcher } from './media.js'
+import { MediaPipeline } from './media-pipeline.js'
 import { MessageLedger } from './message-ledger.js'
 import { MessagesService } from './messages.service.js'
 import { MonitoringService } from './monitoring.service.js'
+import { S3Retention } from './s3-retention.js'
 import { type SessionCounters, SessionsService } from './sessions.service.js'
 import { TransportsService } from './transports.service.js'
 import { UsersService } from './users.service.js'
@@ -51,6 +53,8 @@ export interface Services {
   dispatcher: Dispatcher
   deliveries: DeliveriesService
   webhookClient: WebhookClient
+  mediaPipeline: MediaPipeline
+  s3Retention: S3Retention
 }
 
 /** Event delivery settings (the dispatcher's policy, the webhook timeout, retention). */
@@ -82,6 +86,9 @@ export interface ServiceDeps {
   warmupCaps?: number[] | undefined
   echoApiMessagesEnabled?: boolean | undefined
   monitoring?: { enabled: boolean; retentionDays: number } | undefined
+  /** `serve --skipmedia`: no media download for events, whatever the settings say. */
+  skipMedia?: boolean | undefined
+  s3RetentionIntervalMs?: number | undefined
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -169,6 +176,20 @@ export function createServices(deps: ServiceDeps): Services {
       echoEnabled: deps.echoApiMessagesEnabled ?? true,
     },
   )
+  const mediaPipeline = new MediaPipeline(users, messages, transports, {
+    skipMedia: deps.skipMedia ?? false,
+    blockPrivateUrls: deps.blockPrivateUrls,
+    maxBytes: deps.mediaMaxBytes ?? 100 * 2 ** 20,
+    log: deps.logger,
+  })
+  dispatcher.prepare = (event) => mediaPipeline.prepare(event)
+  const s3Retention = new S3Retention(
+    users,
+    mediaPipeline,
+    transports,
+    deps.logger,
+    deps.s3RetentionIntervalMs ?? 3_600_000,
+  )
   return {
     users,
     auth: new AuthService(deps.adminToken, users, deps.metricsToken),
@@ -187,5 +208,7 @@ export function createServices(deps: ServiceDeps): Services {
     dispatcher,
     deliveries,
     webhookClient,
+    mediaPipeline,
+    s3Retention,
   }
 }

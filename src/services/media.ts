@@ -1,7 +1,5 @@
-import dns from 'node:dns'
-import type { LookupFunction } from 'node:net'
 import { Agent, request } from 'undici'
-import { classifyAddress, urlProblem } from '../lib/url-guard.js'
+import { guardedLookup, urlProblem } from '../lib/url-guard.js'
 import { AppError } from './errors.js'
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker'
@@ -69,7 +67,7 @@ export class MediaFetcher {
   constructor(options: { maxBytes?: number | undefined; allowHosts?: string[] | undefined } = {}) {
     this.maxBytes = options.maxBytes ?? 100 * 2 ** 20
     this.allowHosts = new Set((options.allowHosts ?? []).map((h) => h.toLowerCase()))
-    this.agent = new Agent({ connect: { lookup: publicOnly }, connectTimeout: 10_000 })
+    this.agent = new Agent({ connect: { lookup: guardedLookup(true) }, connectTimeout: 10_000 })
     this.trustedAgent = new Agent({ connectTimeout: 10_000 })
   }
 
@@ -196,19 +194,6 @@ function decodeBase64(text: string, kind: MediaKind): Buffer {
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(clean) || clean.length % 4 === 1)
     throw new AppError('VALIDATION', `${kind} is not valid base64, a data URL or an http(s) URL`)
   return Buffer.from(clean, clean.includes('-') || clean.includes('_') ? 'base64url' : 'base64')
-}
-
-/** DNS lookup that refuses names resolving to private, loopback or link-local addresses. */
-const publicOnly: LookupFunction = (hostname, options, callback) => {
-  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '', 0)
-    const list = addresses as dns.LookupAddress[]
-    const bad = list.find((a) => classifyAddress(a.address) !== 'public')
-    if (bad) return callback(new Error(`resolves to a private or link-local address (${bad.address})`), '', 0)
-    if ((options as { all?: boolean }).all)
-      return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
-    return callback(null, list[0]!.address, list[0]!.family)
-  })
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" }

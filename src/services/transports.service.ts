@@ -15,6 +15,7 @@ import { redactUrl } from '../lib/redact.js'
 import { urlProblem } from '../lib/url-guard.js'
 import type { DeliveriesRepository } from '../store/deliveries.repository.js'
 import { AppError, validation } from './errors.js'
+import type { BucketConfig } from './object-store.js'
 import { userRabbitTarget } from './user-rabbitmq.js'
 import type { GlobalTransportSkips, User } from './users.model.js'
 import type { UsersService } from './users.service.js'
@@ -49,6 +50,15 @@ export interface GlobalTransports {
     accessKeyId: string
     secretAccessKey: string
   }
+  /** The shared S3 pipeline: media of users without their own S3 (and not opted out). */
+  s3: {
+    enabled: boolean
+    bucket: BucketConfig
+    mediaDelivery: 'base64' | 's3' | 'both'
+    retentionDays: number
+  }
+  /** `GLOBAL_SKIP_MEDIA_DOWNLOAD`: no user's media is downloaded (the CLI flag still wins). */
+  skipMediaDownload: boolean
 }
 
 type Env = Record<string, string | undefined>
@@ -119,18 +129,53 @@ export function readGlobalTransports(env: Env): { config: GlobalTransports; prob
       accessKeyId: env.GLOBAL_SQS_ACCESS_KEY_ID ?? '',
       secretAccessKey: env.GLOBAL_SQS_SECRET_ACCESS_KEY ?? '',
     })),
+    s3: readGlobalS3(env, problems, on),
+    skipMediaDownload: on('GLOBAL_SKIP_MEDIA_DOWNLOAD'),
   }
   if (env.GLOBAL_REDIS_MODE && !['stream', 'pubsub'].includes(env.GLOBAL_REDIS_MODE))
     problems.push('GLOBAL_REDIS_MODE must be stream or pubsub')
   return { config, problems }
 }
 
-const SKIP: Record<keyof GlobalTransports, keyof GlobalTransportSkips> = {
+function readGlobalS3(env: Env, problems: string[], on: (name: string) => boolean): GlobalTransports['s3'] {
+  const bucket: BucketConfig = {
+    endpoint: env.GLOBAL_S3_ENDPOINT ?? '',
+    region: env.GLOBAL_S3_REGION || env.AWS_REGION || 'us-east-1',
+    bucket: env.GLOBAL_S3_BUCKET ?? '',
+    accessKey: env.GLOBAL_S3_ACCESS_KEY ?? '',
+    secretKey: env.GLOBAL_S3_SECRET_KEY ?? '',
+    pathStyle: on('GLOBAL_S3_PATH_STYLE'),
+    publicUrl: env.GLOBAL_S3_PUBLIC_URL ?? '',
+    pathPrefix: env.GLOBAL_S3_PATH_PREFIX ?? '',
+    disableAcl: on('GLOBAL_S3_DISABLE_ACL'),
+  }
+  const mediaDelivery = (env.GLOBAL_S3_MEDIA_DELIVERY || 'both') as GlobalTransports['s3']['mediaDelivery']
+  const retentionDays = Number(env.GLOBAL_S3_RETENTION_DAYS || 0)
+  let enabled = on('GLOBAL_S3_ENABLED')
+  const problem = (text: string) => {
+    problems.push(text)
+    enabled = false
+  }
+  if (enabled) {
+    if (!bucket.bucket) problem('GLOBAL_S3_BUCKET is required')
+    const endpoint =
+      bucket.endpoint && urlProblem(bucket.endpoint, { schemes: ['http', 'https'], blockPrivate: false })
+    if (endpoint) problem(`GLOBAL_S3_ENDPOINT ${endpoint}`)
+    if (!['base64', 's3', 'both'].includes(mediaDelivery))
+      problem('GLOBAL_S3_MEDIA_DELIVERY must be base64, s3 or both')
+    if (!Number.isSafeInteger(retentionDays) || retentionDays < 0)
+      problem('GLOBAL_S3_RETENTION_DAYS must be a whole number ≥ 0')
+  }
+  return { enabled, bucket, mediaDelivery, retentionDays }
+}
+
+const SKIP: Record<Exclude<keyof GlobalTransports, 'skipMediaDownload'>, keyof GlobalTransportSkips> = {
   webhook: 'skipGlobalWebhook',
   rabbitmq: 'skipGlobalRabbitMQ',
   redis: 'skipGlobalRedis',
   nats: 'skipGlobalRedis',
   sqs: 'skipGlobalSQS',
+  s3: 'skipGlobalS3',
 }
 
 type Closable = Sink & { close?: () => Promise<void> }
@@ -183,14 +228,14 @@ export class TransportsService implements SinkSource {
   async sinks(): Promise<Sink[]> {
     const users = await this.usersService.list()
     this.users = new Map(users.map((u) => [u.id, u]))
-    const skip = (transport: keyof GlobalTransports) => (event: ZapEvent) => {
+    const skip = (transport: keyof typeof SKIP) => (event: ZapEvent) => {
       const user = this.users.get(event.userId)
       return (
         user !== undefined &&
         (user.settings.globalTransportSkips[SKIP[transport]] === true || skipped(user.settings, event))
       )
     }
-    const filter = (transport: keyof GlobalTransports, events: string[]) => (event: ZapEvent) =>
+    const filter = (transport: keyof typeof SKIP, events: string[]) => (event: ZapEvent) =>
       !skip(transport)(event) && (events.includes('All') || events.includes(event.type))
     const wanted = new Map<string, { key: string; make: () => Closable }>()
     const { webhook, rabbitmq, redis, nats, sqs } = this.config
@@ -373,13 +418,15 @@ export class TransportsService implements SinkSource {
 
   /** The global configuration with credentials masked. */
   view() {
-    const { webhook, rabbitmq, redis, nats, sqs } = this.config
+    const { webhook, rabbitmq, redis, nats, sqs, s3, skipMediaDownload } = this.config
     return {
       webhook,
       rabbitmq: { ...rabbitmq, url: rabbitmq.url && redactUrl(rabbitmq.url) },
       redis: { ...redis, url: redis.url && redactUrl(redis.url) },
       nats: { ...nats, url: nats.url && redactUrl(nats.url) },
       sqs: { ...sqs, secretAccessKey: sqs.secretAccessKey ? '***' : '' },
+      s3: { ...s3, bucket: { ...s3.bucket, secretKey: s3.bucket.secretKey ? '***' : '' } },
+      skipMediaDownload,
       problems: this.problems,
     }
   }

@@ -70,6 +70,8 @@ export interface S3Config {
   secret_key: string
   path_style: boolean
   public_url: string
+  /** Keys start with it (upstream wuzapi's `path_prefix`), then `<user id>/`. */
+  path_prefix: string
   media_delivery: 'base64' | 's3' | 'both'
   retention_days: number
   disable_acl: boolean
@@ -180,6 +182,7 @@ export function defaultSecrets(): UserSecrets {
       secret_key: '',
       path_style: false,
       public_url: '',
+      path_prefix: '',
       media_delivery: 'both',
       retention_days: 0,
       disable_acl: false,

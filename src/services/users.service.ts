@@ -64,7 +64,7 @@ export class UsersService {
     const name = requireName(input.name ?? '')
     const token = requireToken(input.token ?? randomBytes(16).toString('hex'))
     const settings = this.applySettings(defaultSettings(), input, actor)
-    const secrets = this.applySecrets(defaultSecrets(), input)
+    const secrets = this.applySecrets(defaultSecrets(), input, actor)
     const stamp = this.now().toISOString()
     try {
       const row = await this.repo.insert({
@@ -158,7 +158,7 @@ export class UsersService {
 
   private async write(current: User, input: UserInput, actor: Actor): Promise<User | undefined> {
     const settings = this.applySettings(structuredClone(current.settings), input, actor)
-    const secrets = this.applySecrets(structuredClone(current.secrets), input)
+    const secrets = this.applySecrets(structuredClone(current.secrets), input, actor)
     const token = input.token === undefined ? undefined : requireToken(input.token)
     try {
       const row = await this.repo.updateIfVersion(current.id, current.version, {
@@ -218,7 +218,7 @@ export class UsersService {
     return settings
   }
 
-  private applySecrets(secrets: UserSecrets, input: UserInput): UserSecrets {
+  private applySecrets(secrets: UserSecrets, input: UserInput, actor: Actor): UserSecrets {
     if (input.hmacKey !== undefined) {
       if (input.hmacKey !== '' && input.hmacKey.length < 32) {
         throw validation('hmacKey must be at least 32 characters long')
@@ -235,7 +235,16 @@ export class UsersService {
         throw validation('proxyConfig.proxyURL is required when the proxy is enabled')
       secrets.proxy = next
     }
-    if (input.s3Config) secrets.s3 = { ...secrets.s3, ...input.s3Config }
+    if (input.s3Config) {
+      const next = { ...secrets.s3, ...input.s3Config }
+      const problem = next.endpoint ? urlProblem(next.endpoint, this.webhookRule(actor)) : undefined
+      if (problem) throw validation(`s3Config.endpoint ${problem}`)
+      if (next.enabled && !next.bucket.trim())
+        throw validation('s3Config.bucket is required when S3 is enabled')
+      if (next.public_url && urlProblem(next.public_url, { schemes: WEBHOOK_SCHEMES, blockPrivate: false }))
+        throw validation('s3Config.public_url must be an http(s) URL')
+      secrets.s3 = next
+    }
     if (input.rabbitmqConfig) {
       const next = { ...secrets.rabbitmq, ...input.rabbitmqConfig }
       const problem = next.url

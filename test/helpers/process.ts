@@ -8,8 +8,12 @@ export interface ServerProcess {
 }
 
 /** Starts `zapwire serve` as a user would and waits (up to `timeoutMs`) until it listens. */
-export function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'serve'], {
+export function startServer(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+  args: string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['dist/cli.js', 'serve', ...args], {
     env: { ...process.env, ZAPWIRE_PORT: '0', ZAPWIRE_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

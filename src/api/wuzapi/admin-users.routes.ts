@@ -114,6 +114,7 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     async (req) => {
       const user = await sessions.removeUser(req.params.id, { unlink: true })
       await services.transports.purgeUser(user)
+      await services.mediaPipeline.purgeUser(user)
       return {
         ...ok({ id: user.id, jid: user.jid, name: user.name }),
         details: 'User instance removed completely',

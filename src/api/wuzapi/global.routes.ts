@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Services } from '../../services/index.js'
-import { errorResponses } from './envelope.js'
+import { Envelope, errorResponses, ok } from './envelope.js'
 
 const tags = ['Admin Global']
 const security = [{ AdminAuth: [] }]
@@ -36,6 +36,23 @@ const GlobalConfig = Type.Object({
     accessKeyId: Str,
     secretAccessKey: Str,
   }),
+  s3: Type.Object({
+    enabled: Type.Boolean(),
+    bucket: Type.Object({
+      endpoint: Str,
+      region: Str,
+      bucket: Str,
+      accessKey: Str,
+      secretKey: Str,
+      pathStyle: Type.Boolean(),
+      publicUrl: Str,
+      pathPrefix: Str,
+      disableAcl: Type.Boolean(),
+    }),
+    mediaDelivery: Str,
+    retentionDays: Type.Integer(),
+  }),
+  skipMediaDownload: Type.Boolean({ description: 'GLOBAL_SKIP_MEDIA_DOWNLOAD' }),
   problems: Type.Array(Str, { description: 'GLOBAL_* values that were refused (their transport is off)' }),
 })
 const Stats = Type.Object({
@@ -66,7 +83,9 @@ export const globalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     const { webhook } = transports.view()
     const { policy } = dispatcher
     return {
-      enabled: Object.values(transports.config).some((t) => t.enabled),
+      enabled: (['webhook', 'rabbitmq', 'redis', 'nats', 'sqs', 's3'] as const).some(
+        (t) => transports.config[t].enabled,
+      ),
       sinks: dispatcher.snapshot(),
       webhook: {
         enabled: webhook.enabled,
@@ -204,5 +223,60 @@ export const globalRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async () => stats(),
+  )
+
+  const RetentionStats = Type.Object({
+    enabled: Type.Boolean(),
+    running: Type.Boolean({ description: 'the schedule is on' }),
+    currently_running: Type.Boolean({ description: 'a cycle is going now' }),
+    last_run_time: Type.Union([Str, Type.Null()]),
+    last_run_duration: Str,
+    objects_deleted: Type.Integer(),
+    bytes_reclaimed: Type.Integer(),
+    error_count: Type.Integer(),
+    users_processed: Type.Integer(),
+    cycle_count: Type.Integer(),
+    config: Type.Object({
+      interval: Str,
+      max_concurrency: Type.Integer(),
+      batch_size: Type.Integer(),
+      objects_per_cycle: Type.Integer(),
+    }),
+  })
+
+  app.get(
+    '/admin/global/s3-retention/stats',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'What the S3 retention worker deleted (expired media objects), and its schedule',
+        response: { 200: Envelope(RetentionStats), ...errorResponses },
+      },
+    },
+    async () => ok(services.s3Retention.stats()),
+  )
+
+  app.post(
+    '/admin/global/s3-retention/trigger',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Run one retention cycle now, in the background',
+        response: {
+          200: Type.Object({ code: Type.Integer(), success: Type.Boolean(), message: Str }),
+          ...errorResponses,
+        },
+      },
+    },
+    async () => {
+      void services.s3Retention.trigger()
+      return {
+        code: 200,
+        success: true,
+        message: 'S3 retention cycle triggered. Check /admin/global/s3-retention/stats for progress.',
+      }
+    },
   )
 }

@@ -14,6 +14,7 @@ import { identityRoutes } from './identity.routes.js'
 import { mediaRoutes } from './media.routes.js'
 import { monitoringRoutes } from './monitoring.routes.js'
 import { rabbitmqRoutes } from './rabbitmq.routes.js'
+import { s3Routes } from './s3.routes.js'
 import { sessionRoutes } from './session.routes.js'
 import { sessionSettingsRoutes } from './session-settings.routes.js'
 import { userRoutes } from './user.routes.js'
@@ -59,6 +60,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(webhookRoutes, { services })
     await user.register(sessionSettingsRoutes, { services })
     await user.register(rabbitmqRoutes, { services })
+    await user.register(s3Routes, { services })
     await user.register(mediaRoutes, { services, fileLimit: 100 * 2 ** 20 })
   })
 }

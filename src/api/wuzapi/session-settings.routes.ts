@@ -45,7 +45,7 @@ export const sessionSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Servic
   app,
   { services },
 ) => {
-  const { users } = services
+  const { users, mediaPipeline } = services
   const update = (user: User, input: UserInput) => users.update(user.id, input, 'user')
   const answer = (props: Record<string, TSchema>) => ({
     200: Type.Object({ Details: Type.String(), ...props }),
@@ -120,7 +120,11 @@ export const sessionSettingsRoutes: FastifyPluginAsyncTypebox<{ services: Servic
       async (req) => ({
         Details: `Skip ${skip.what} configuration`,
         [skip.read]: req.user!.settings[skip.setting],
-        ...(route === 'skipmedia' ? { GlobalSkipMediaDownload: false } : {}),
+        ...(route === 'skipmedia'
+          ? {
+              GlobalSkipMediaDownload: ['flag', 'global'].includes(mediaPipeline.skipReason(req.user!) ?? ''),
+            }
+          : {}),
       }),
     )
   }

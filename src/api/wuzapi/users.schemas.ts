@@ -31,6 +31,7 @@ const S3Fields = {
   secret_key: Str(),
   path_style: Bool('Required for MinIO'),
   public_url: Str('Public/CDN base URL'),
+  path_prefix: Str('Keys start with it, then your user id'),
   media_delivery: lit('base64', 's3', 'both'),
   retention_days: Whole('0 = keep forever'),
   disable_acl: Bool(),
@@ -132,6 +133,7 @@ export const CreateUserBody = Type.Object({ ...UpdateUserBody.properties, name: 
 export type CreateUserBody = Static<typeof CreateUserBody>
 
 /** DIGIGO's RabbitMQConfig, as `/session/rabbitmq/config` takes it. */
+export const S3ConfigBody = Type.Partial(Type.Object(S3Fields))
 export const RabbitMQConfigBody = Type.Partial(Type.Object(RabbitFields))
 export const MaskedRabbit = Type.Partial(
   Type.Object({

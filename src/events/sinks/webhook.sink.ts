@@ -1,8 +1,6 @@
 import { createHmac } from 'node:crypto'
-import dns from 'node:dns'
-import type { LookupFunction } from 'node:net'
 import { Agent, request } from 'undici'
-import { classifyAddress, urlProblem } from '../../lib/url-guard.js'
+import { guardedLookup, urlProblem } from '../../lib/url-guard.js'
 import type { ZapEvent } from '../event.js'
 import { DeliveryError, type Sink } from '../sink.js'
 
@@ -70,24 +68,6 @@ export function signatureHeaders(key: string, body: string, now = Date.now()): R
     'x-hmac-signature': hmac(body),
     'x-zapwire-timestamp': String(t),
     'x-zapwire-signature': `t=${t},v1=${hmac(`${t}.${body}`)}`,
-  }
-}
-
-/** DNS lookup refusing link-local and metadata addresses (and private ones when asked). */
-function guardedLookup(blockPrivate: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0)
-      const list = addresses as dns.LookupAddress[]
-      const bad = list.find((a) => {
-        const kind = classifyAddress(a.address)
-        return kind === 'link-local' || (blockPrivate && kind === 'private')
-      })
-      if (bad) return callback(new Error(`${hostname} resolves to a refused address (${bad.address})`), '', 0)
-      if ((options as { all?: boolean }).all)
-        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
-      return callback(null, list[0]!.address, list[0]!.family)
-    })
   }
 }
 
