@@ -1,5 +1,8 @@
 import type { Logger } from 'pino'
+import type { AccountPort } from './account.js'
 import type { CredentialStore } from './credentials.js'
+import type { ExtrasPort } from './extras.js'
+import type { GroupsPort } from './groups.js'
 import type {
   MediaInfo,
   MessageRef,
@@ -10,6 +13,7 @@ import type {
   SendOptions,
   UserInfo,
 } from './messages.js'
+import type { NewslettersPort } from './newsletters.js'
 
 /** Where a session connects: WhatsApp itself, or a local test network. */
 export interface NetworkTarget {
@@ -58,6 +62,11 @@ export type ConnectionEvent =
   | { type: 'offline-sync-completed' }
   /** A message arrived that could not be decrypted (the engine asked the sender to retry). */
   | { type: 'undecryptable'; chat: string; id: string; sender: string; reason: string }
+  /**
+   * Anything else WhatsApp pushed that becomes an event as it is (group changes, blocklist,
+   * privacy, calls, newsletters…): `name` is the catalogue's event name, `chat` orders it.
+   */
+  | { type: 'notice'; name: string; chat: string; data: Record<string, unknown> }
   /** Messages received, or sent from this account's other devices (and our own sends). */
   | { type: 'messages'; messages: NormalizedMessage[] }
   | { type: 'receipts'; receipts: Receipt[] }
@@ -89,7 +98,7 @@ export type ConnectionEvent =
     }
 
 /** One live WhatsApp socket. */
-export interface EngineConnection {
+export interface EngineConnection extends GroupsPort, NewslettersPort, AccountPort, ExtrasPort {
   /** Asks for a pairing code for `phone` (digits); only while unpaired. */
   requestPairingCode(phone: string): Promise<string>
   /** Unlinks this device from the account, then closes. */

@@ -16,10 +16,14 @@ import { EventsRepository } from '../store/events.repository.js'
 import { MessagesRepository } from '../store/messages.repository.js'
 import { MonitoringRepository } from '../store/monitoring.repository.js'
 import { UsersRepository } from '../store/users.repository.js'
+import { AccountService } from './account.service.js'
 import { AuthService } from './auth.service.js'
 import { ChatsService } from './chats.service.js'
 import { DeliveriesService } from './deliveries.service.js'
+import type { SessionDeps } from './deps.js'
 import { EventStreamService } from './event-stream.service.js'
+import { ExtrasService } from './extras.service.js'
+import { GroupsService } from './groups.service.js'
 import { HealthService } from './health.service.js'
 import { IdentityService } from './identity.service.js'
 import { InboundService } from './inbound.service.js'
@@ -28,6 +32,7 @@ import { MediaPipeline } from './media-pipeline.js'
 import { MessageLedger } from './message-ledger.js'
 import { MessagesService } from './messages.service.js'
 import { MonitoringService } from './monitoring.service.js'
+import { NewslettersService } from './newsletters.service.js'
 import { S3Retention } from './s3-retention.js'
 import { type SessionCounters, SessionsService } from './sessions.service.js'
 import { TransportsService } from './transports.service.js'
@@ -55,6 +60,10 @@ export interface Services {
   webhookClient: WebhookClient
   mediaPipeline: MediaPipeline
   s3Retention: S3Retention
+  groups: GroupsService
+  newsletters: NewslettersService
+  account: AccountService
+  extras: ExtrasService
 }
 
 /** Event delivery settings (the dispatcher's policy, the webhook timeout, retention). */
@@ -190,6 +199,19 @@ export function createServices(deps: ServiceDeps): Services {
     deps.logger,
     deps.s3RetentionIntervalMs ?? 3_600_000,
   )
+  const chats = new ChatsService(messagesRepository, sessions, identity)
+  const sessionDeps: SessionDeps = {
+    db: database.db,
+    sessions,
+    users,
+    identity,
+    messages,
+    chats,
+    media,
+    outbox,
+    monitoring,
+    log: deps.logger,
+  }
   return {
     users,
     auth: new AuthService(deps.adminToken, users, deps.metricsToken),
@@ -198,7 +220,7 @@ export function createServices(deps: ServiceDeps): Services {
     outbox,
     messages,
     inbound,
-    chats: new ChatsService(messagesRepository, sessions, identity),
+    chats,
     identity,
     media,
     webhooks,
@@ -210,5 +232,9 @@ export function createServices(deps: ServiceDeps): Services {
     webhookClient,
     mediaPipeline,
     s3Retention,
+    groups: new GroupsService(sessionDeps),
+    newsletters: new NewslettersService(sessionDeps),
+    account: new AccountService(sessionDeps),
+    extras: new ExtrasService(sessionDeps),
   }
 }

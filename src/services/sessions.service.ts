@@ -388,6 +388,9 @@ export class SessionsService {
             : { Ciphertext: event.result.ciphertext, IV: event.result.iv }),
         })
         return
+      case 'notice':
+        this.emit(s, event.name, event.data, event.chat)
+        return
       case 'messages':
       case 'receipts':
       case 'identities':
@@ -484,8 +487,8 @@ export class SessionsService {
     for (const listener of s.changed) listener()
   }
 
-  private emit(s: Session, type: string, data: Record<string, unknown>) {
-    const event = { userId: s.userId, type, jid: s.jid, lid: s.lid, at: new Date(), data }
+  private emit(s: Session, type: string, data: Record<string, unknown>, chat = '') {
+    const event = { userId: s.userId, type, chat, jid: s.jid, lid: s.lid, at: new Date(), data }
     this.writing = this.writing
       .then(() => this.outbox.append([event]))
       .catch((err) => this.log.error({ err, userId: s.userId, type }, 'writing a session event failed'))

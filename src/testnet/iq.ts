@@ -1,6 +1,7 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from 'baileys'
 import { type Account, lidJid, parseUserJid } from './accounts.js'
 import type { ChatConnection } from './connection.js'
+import { answerExtras, PASS } from './extras.js'
 import { applyKeyUpload, keyBundle } from './keys.js'
 import type { TestNetwork } from './network.js'
 import { phoneKeys } from './phone.js'
@@ -22,6 +23,9 @@ export function answerIq(net: TestNetwork, conn: ChatConnection, iq: BinaryNode)
 function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): BinaryNode[] | undefined {
   const [first] = children(iq)
   if (iq.attrs.xmlns === 'w:g2') return net.groups.answer(conn, iq)
+  if (iq.attrs.xmlns === 'newsletter' || iq.attrs.xmlns === 'w:mex') return net.newsletters.answer(conn, iq)
+  const extra = answerExtras(net, conn, iq)
+  if (extra !== PASS) return extra
   const keys = conn.device?.keys
   switch (`${iq.attrs.xmlns}:${iq.attrs.type}:${first?.tag}`) {
     case 'encrypt:get:count':

@@ -6,11 +6,13 @@ import type { Logger } from 'pino'
 import { WebSocketServer } from 'ws'
 import { type Account, AccountBook, type Device, lidJid, pnJid } from './accounts.js'
 import { ChatConnection, type ConnectionHandler } from './connection.js'
+import { onExtraNode } from './extras.js'
 import { applyFault, type Fault } from './faults.js'
 import { Groups } from './groups.js'
 import { answerIq } from './iq.js'
 import { keysFromRegistration } from './keys.js'
 import type { MediaServer } from './media.js'
+import { Newsletters } from './newsletters.js'
 import { makeCertChain } from './noise.js'
 import { pairSuccess, parseQr } from './pairing.js'
 import { CodePairing } from './pairing-code.js'
@@ -41,6 +43,7 @@ export class TestNetwork extends EventEmitter implements ConnectionHandler {
   private wss: WebSocketServer | undefined
   private messageCounter = 0
   readonly groups = new Groups(this)
+  readonly newsletters = new Newsletters(this)
   /** The media server (uploads, downloads, profile pictures). */
   media: MediaServer | undefined
 
@@ -135,6 +138,8 @@ export class TestNetwork extends EventEmitter implements ConnectionHandler {
       relayReceipt(this, conn, node)
     } else if ((node.tag === 'presence' || node.tag === 'chatstate') && conn.account && conn.device) {
       onPresence(this, conn.account, conn.device, node)
+    } else {
+      onExtraNode(this, conn, node)
     }
     // Acks, presence, chat state and `ib` need no answer yet.
   }

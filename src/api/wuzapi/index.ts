@@ -3,16 +3,21 @@ import { authorizationValue, userToken } from '../../server/credentials.js'
 import { keyNormalizer } from '../../server/normalize.js'
 import type { Services } from '../../services/index.js'
 import type { User } from '../../services/users.model.js'
+import { accountRoutes } from './account.routes.js'
+import { adminInstancesRoutes } from './admin-instances.routes.js'
 import { adminUsersRoutes } from './admin-users.routes.js'
 import { chatRoutes } from './chat.routes.js'
 import { chatSettingsRoutes } from './chat-settings.routes.js'
 import { deliveriesRoutes } from './deliveries.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
 import { eventsRoutes } from './events.routes.js'
+import { extrasRoutes } from './extras.routes.js'
 import { globalRoutes } from './global.routes.js'
+import { groupRoutes } from './group.routes.js'
 import { identityRoutes } from './identity.routes.js'
 import { mediaRoutes } from './media.routes.js'
 import { monitoringRoutes } from './monitoring.routes.js'
+import { newsletterRoutes } from './newsletter.routes.js'
 import { rabbitmqRoutes } from './rabbitmq.routes.js'
 import { s3Routes } from './s3.routes.js'
 import { sessionRoutes } from './session.routes.js'
@@ -42,6 +47,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await admin.register(adminUsersRoutes, { services })
     await admin.register(deliveriesRoutes, { services })
     await admin.register(globalRoutes, { services })
+    await admin.register(adminInstancesRoutes, { services })
   })
 
   await app.register(wsRoutes, { services })
@@ -61,6 +67,10 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(sessionSettingsRoutes, { services })
     await user.register(rabbitmqRoutes, { services })
     await user.register(s3Routes, { services })
+    await user.register(groupRoutes, { services })
+    await user.register(newsletterRoutes, { services })
+    await user.register(accountRoutes, { services })
+    await user.register(extrasRoutes, { services })
     await user.register(mediaRoutes, { services, fileLimit: 100 * 2 ** 20 })
   })
 }

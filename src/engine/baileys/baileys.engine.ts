@@ -32,8 +32,13 @@ import type {
   RefreshRequest,
 } from '../port.js'
 import { EngineRefusal } from '../port.js'
+import { accountOf } from './account.js'
 import { storedAuthState } from './auth-state.js'
 import { isRaw, rawContent, toBaileysContent } from './content.js'
+import type { AdapterContext } from './context.js'
+import { extrasOf } from './extras.js'
+import { groupsOf } from './groups.js'
+import { newslettersOf } from './newsletters.js'
 import { deserialize, mediaInfo, normalizeMessage, receiptFromUpdate } from './normalize.js'
 
 /** The Baileys adapter: the only module (with its siblings) that imports `baileys`. */
@@ -342,7 +347,12 @@ export class BaileysEngine implements Engine {
           resolve(error)
         })
       })
+    const parts: AdapterContext = { socket, onEvent, me, logger: options.logger }
     return {
+      ...groupsOf(parts),
+      ...newslettersOf(parts),
+      ...accountOf(parts),
+      ...extrasOf(parts),
       requestPairingCode: (phone) => socket.requestPairingCode(phone),
       logout: async () => {
         ending = true

@@ -1,0 +1,3 @@
+/** The account itself, its contacts, privacy settings and blocklist: what the services need from the engine. */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in as the routes arrive
+export interface AccountPort {}

@@ -1,0 +1,6 @@
+import type { SessionDeps } from './deps.js'
+
+/** Newsletters (channels). */
+export class NewslettersService {
+  constructor(protected readonly deps: SessionDeps) {}
+}
