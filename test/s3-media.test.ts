@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
 import { createUser, useApp } from './helpers/app.js'
+import { useReceiver } from './helpers/receiver.js'
 import { S3_KEY, useS3 } from './helpers/s3.js'
 import { useNetwork } from './helpers/testnet.js'
 
@@ -27,17 +26,8 @@ type Hooked = {
 describe('media of received messages: inline, in S3, skipped, expired, removed', () => {
   const network = useNetwork()
   const s3 = useS3(['media', 'shared'])
-  const calls: Hooked[] = []
-  const receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      calls.push(JSON.parse(Buffer.concat(chunks).toString()))
-      res.writeHead(200).end()
-    })
-  })
-  before(() => new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve)))
-  after(() => receiver.close())
+  const receiver = useReceiver<Hooked>()
+  const calls = receiver.calls
   const saved = { ...process.env }
   after(() => {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
@@ -76,8 +66,7 @@ describe('media of received messages: inline, in S3, skipped, expired, removed',
     const user = await createUser(t, { name: 's3' })
     headers = { token: user.token }
     userId = user.id
-    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
-    assert.equal((await post('/webhook', { webhook: hook, events: ['Message'] })).statusCode, 200)
+    assert.equal((await post('/webhook', { webhook: receiver.url(), events: ['Message'] })).statusCode, 200)
     network.net.network.accounts.create(me, 'Shop')
     await post('/session/connect', { Immediate: false })
     network.net.network.link(me, (await get('/session/status')).json().data.qrcode_text)

@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict'
-import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
 import { ADMIN_TOKEN, createUser, useApp } from './helpers/app.js'
+import { useReceiver } from './helpers/receiver.js'
 import { useNetwork } from './helpers/testnet.js'
 
 describe('webhooks end to end: WhatsApp → gateway → webhook', () => {
   const network = useNetwork()
-  const calls: { event: string; data: Record<string, unknown> & { Info: Record<string, unknown> } }[] = []
-  const receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      calls.push(JSON.parse(Buffer.concat(chunks).toString()))
-      res.writeHead(200).end()
-    })
-  })
-  before(() => new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve)))
-  after(() => receiver.close())
+  const receiver = useReceiver<{
+    event: string
+    data: Record<string, unknown> & { Info: Record<string, unknown> }
+  }>()
+  const calls = receiver.calls
   const t = useApp('sqlite', () => ({ ZAPWIRE_TESTNET: network.net.running.info.controlUrl }))
   const me = '5521997000001'
   const friend = '5521997000002'
@@ -28,7 +22,7 @@ describe('webhooks end to end: WhatsApp → gateway → webhook', () => {
     const user = await createUser(t, { name: 'e2e' })
     const headers = { token: user.token }
     const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers, payload })
-    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
+    const hook = receiver.url()
     assert.equal((await post('/webhook', { webhook: hook, events: ['Message'] })).statusCode, 200)
     network.net.network.accounts.create(me, 'Shop')
     await post('/session/connect', { Immediate: false })
