@@ -35,6 +35,9 @@ export interface Config {
   dailySendCap: number
   /** Caps for the first days of a new number (day 1, day 2, …). */
   warmupCaps: number[]
+  /** Most numbers one `/user/check` (or info, devices) may look up, and per minute per user. */
+  checkMaxPerRequest: number
+  checkMaxPerMinute: number
   /** Event delivery: webhook timeout, retry bounds, concurrency, archive and DLQ retention. */
   webhookTimeoutMs: number
   deliveryMaxAttempts: number
@@ -163,6 +166,17 @@ export const SETTINGS = {
     default: 'none',
     about:
       'Daily caps for the first days of a new number, counted from the day its user was created, e.g. `20,50,100,250` (then the daily cap applies)',
+  },
+  checkMaxPerRequest: {
+    names: ['ZAPWIRE_CHECK_MAX_PER_REQUEST'],
+    default: '50',
+    about:
+      'Most numbers one `/user/check`, `/user/info` or `/user/devices` request may look up; more gets 429 (mass lookups get numbers banned)',
+  },
+  checkMaxPerMinute: {
+    names: ['ZAPWIRE_CHECK_MAX_PER_MINUTE'],
+    default: '300',
+    about: 'Most numbers one user may look up that way per minute (a sliding minute); beyond it 429',
   },
   webhookTimeoutMs: {
     names: ['ZAPWIRE_WEBHOOK_TIMEOUT_MS'],
@@ -314,6 +328,8 @@ export function loadConfig(env: Env = process.env): Config {
     sendIntervalMs: integer(SETTINGS.sendIntervalMs, 0, 60_000),
     dailySendCap: integer(SETTINGS.dailySendCap, 0, 1_000_000),
     warmupCaps: warmup(text(SETTINGS.warmupCaps), problems),
+    checkMaxPerRequest: integer(SETTINGS.checkMaxPerRequest, 1, 10_000),
+    checkMaxPerMinute: integer(SETTINGS.checkMaxPerMinute, 1, 1_000_000),
     webhookTimeoutMs: integer(SETTINGS.webhookTimeoutMs, 100, 600_000),
     deliveryMaxAttempts: integer(SETTINGS.deliveryMaxAttempts, 1, 100_000),
     deliveryMaxAgeHours: integer(SETTINGS.deliveryMaxAgeHours, 1, 24 * 365),

@@ -95,6 +95,8 @@ export type ConnectionEvent =
       progress: number | undefined
       chats: string[]
       messages: NormalizedMessage[]
+      /** The history request this chunk answers (the phone's `peerDataRequestSessionId`). */
+      requestId?: string | undefined
     }
 
 /** One live WhatsApp socket. */

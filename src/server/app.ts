@@ -103,6 +103,7 @@ export async function buildApp(
     mediaAllowHosts: config.mediaAllowHosts,
     dailySendCap: config.dailySendCap,
     warmupCaps: config.warmupCaps,
+    checkLimits: { perRequest: config.checkMaxPerRequest, perMinute: config.checkMaxPerMinute },
     echoApiMessagesEnabled: config.echoApiMessagesEnabled,
     monitoring: { enabled: config.monitoringStorageEnabled, retentionDays: config.monitoringRetentionDays },
     skipMedia: options.skipMedia ?? false,

@@ -29,6 +29,8 @@ export interface ContextOptions {
   mediaAllowHosts?: string[]
   dailySendCap?: number
   warmupCaps?: number[]
+  /** Numbers one lookup request (`/user/check`…) may hold, and per minute per user. */
+  checkLimits?: { perRequest: number; perMinute: number }
   echoApiMessagesEnabled?: boolean
   monitoring?: { enabled: boolean; retentionDays: number }
   skipMedia?: boolean
@@ -70,6 +72,7 @@ export async function openContext(options: ContextOptions): Promise<Context> {
       mediaAllowHosts: options.mediaAllowHosts,
       dailySendCap: options.dailySendCap,
       warmupCaps: options.warmupCaps,
+      checkLimits: options.checkLimits,
       echoApiMessagesEnabled: options.echoApiMessagesEnabled,
       monitoring: options.monitoring,
       skipMedia: options.skipMedia,

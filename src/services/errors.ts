@@ -27,6 +27,9 @@ export type ErrorCode =
   | 'APP_STATE_NOT_READY'
   | 'DELIVERY_NOT_FOUND'
   | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'TIMEOUT'
 
 export class AppError extends Error {
   constructor(

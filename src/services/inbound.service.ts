@@ -142,6 +142,13 @@ export class InboundService implements InboundSink {
           },
           chats: conversations.size,
           messages: chunk.messages.length,
+          // The /sync/history-request or /sync/full-history this chunk answers.
+          ...(chunk.requestId
+            ? {
+                request_id: chunk.requestId,
+                fullHistorySyncOnDemandRequestMetadata: { requestId: chunk.requestId },
+              }
+            : {}),
         },
       },
     ])

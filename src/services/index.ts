@@ -93,6 +93,7 @@ export interface ServiceDeps {
   mediaAllowHosts?: string[] | undefined
   dailySendCap?: number | undefined
   warmupCaps?: number[] | undefined
+  checkLimits?: { perRequest: number; perMinute: number } | undefined
   echoApiMessagesEnabled?: boolean | undefined
   monitoring?: { enabled: boolean; retentionDays: number } | undefined
   /** `serve --skipmedia`: no media download for events, whatever the settings say. */
@@ -234,7 +235,10 @@ export function createServices(deps: ServiceDeps): Services {
     s3Retention,
     groups: new GroupsService(sessionDeps),
     newsletters: new NewslettersService(sessionDeps),
-    account: new AccountService(sessionDeps),
+    account: new AccountService(sessionDeps, {
+      checkLimits: deps.checkLimits ?? { perRequest: 50, perMinute: 300 },
+      network: deps.network,
+    }),
     extras: new ExtrasService(sessionDeps),
   }
 }

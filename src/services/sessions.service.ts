@@ -32,6 +32,8 @@ export interface InboundSink {
   rawMessage(userId: string, id: string): Promise<string | undefined>
 }
 
+export type NoticeListener = (userId: string, notice: Extract<ConnectionEvent, { type: 'notice' }>) => void
+
 export interface RefreshResult {
   was: { connected: boolean; loggedIn: boolean }
   jid: string
@@ -109,6 +111,7 @@ export class SessionsService {
   /** Close handling still running (awaited at shutdown, before the database closes). */
   private readonly pending = new Set<Promise<void>>()
   private inbound: InboundSink | undefined
+  private readonly noticeListeners = new Set<NoticeListener>()
   /** Event writes, chained so the outbox receives them in the order they happened. */
   private writing: Promise<void> = Promise.resolve()
 
@@ -128,6 +131,12 @@ export class SessionsService {
   /** Where message events go (set once, by the messaging service). */
   setInbound(sink: InboundSink): void {
     this.inbound = sink
+  }
+
+  /** Hears every engine notice (CallOffer…) after it is written as an event; returns an unsubscribe. */
+  onNotice(listener: NoticeListener): () => void {
+    this.noticeListeners.add(listener)
+    return () => this.noticeListeners.delete(listener)
   }
 
   /** The live connection of a logged-in session; refuses when the session is not connected. */
@@ -390,6 +399,7 @@ export class SessionsService {
         return
       case 'notice':
         this.emit(s, event.name, event.data, event.chat)
+        for (const listener of this.noticeListeners) listener(s.userId, event)
         return
       case 'messages':
       case 'receipts':

@@ -47,6 +47,8 @@ export interface UserSettings {
   echoApiMessages: boolean
   /** Reconnect by itself after transient failures (DIGIGO's enableAutoReconnect). */
   autoReconnect: boolean
+  /** DIGIGO's AutoPresenceUnavailable (`/session/presence/config`). */
+  autoPresenceUnavailable: boolean
   callRejectMessage: string
   callRejectType: CallRejectType
   globalTransportSkips: GlobalTransportSkips
@@ -130,6 +132,7 @@ export interface UserInput {
   skipCalls?: boolean
   echoApiMessages?: boolean
   autoReconnect?: boolean
+  autoPresenceUnavailable?: boolean
   callRejectMessage?: string
   callRejectType?: CallRejectType | 'declined'
   globalTransportSkips?: Partial<GlobalTransportSkips>
@@ -155,6 +158,7 @@ export function defaultSettings(): UserSettings {
     skipCalls: false,
     echoApiMessages: false,
     autoReconnect: true,
+    autoPresenceUnavailable: false,
     callRejectMessage: DEFAULT_CALL_REJECT_MESSAGE,
     callRejectType: 'busy',
     globalTransportSkips: {

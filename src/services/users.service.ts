@@ -207,6 +207,7 @@ export class UsersService {
       'skipCalls',
       'echoApiMessages',
       'autoReconnect',
+      'autoPresenceUnavailable',
     ] as const
     for (const flag of flags) if (input[flag] !== undefined) settings[flag] = input[flag]
     if (input.callRejectMessage !== undefined) settings.callRejectMessage = input.callRejectMessage

@@ -60,6 +60,12 @@ export interface Account {
   picture: { id: string; url: string } | undefined
   /** Accounts this one blocked: their messages and calls are not delivered to it. */
   blocked: Set<Account>
+  /** The address book, as the account's devices wrote it in app-state patches: phone JID → full name. */
+  addressBook: Map<string, string>
+  /** App-state mutations companions sent, decrypted with the phone's keys (newest last). */
+  appStateMutations: AppStateMutation[]
+  /** Default disappearing timer for new chats (seconds) and when it was set. */
+  disappearing: { duration: number; t: number }
   /** App-state sync keys the phone shared with its companions (base64 id → key data). */
   appStateKeys: Map<string, Buffer>
   /** App-state patches companions sent, by collection name (their content stays encrypted). */
@@ -73,6 +79,14 @@ export interface Account {
   peerRequests: number
 }
 
+/** One app-state mutation a companion sent (its index and action, decrypted). */
+export interface AppStateMutation {
+  collection: string
+  operation: 'set' | 'remove'
+  index: string[]
+  action: Record<string, unknown>
+}
+
 export const DEFAULT_PRIVACY = {
   readreceipts: 'all',
   last: 'all',
@@ -81,6 +95,33 @@ export const DEFAULT_PRIVACY = {
   status: 'all',
   groupadd: 'all',
   calladd: 'all',
+  messages: 'all',
+}
+
+/** The values WhatsApp accepts per privacy category. */
+export const PRIVACY_VALUES: Record<string, readonly string[]> = {
+  readreceipts: ['all', 'none'],
+  last: ['all', 'contacts', 'contact_blacklist', 'none'],
+  online: ['all', 'match_last_seen'],
+  profile: ['all', 'contacts', 'contact_blacklist', 'none'],
+  status: ['all', 'contacts', 'contact_blacklist', 'none'],
+  groupadd: ['all', 'contacts', 'contact_blacklist', 'none'],
+  calladd: ['all', 'known'],
+  messages: ['all', 'contacts'],
+}
+
+/**
+ * Whether `viewer` may see what `owner` guards with a privacy category (`last`, `profile`,
+ * `status`…): never when one blocked the other; `contacts` (and `contact_blacklist`, whose
+ * exception lists the network does not keep) when the owner has the viewer in its address book.
+ */
+export function maySee(owner: Account, viewer: Account | undefined, category: string): boolean {
+  if (!viewer || viewer === owner) return true
+  if (owner.blocked.has(viewer) || viewer.blocked.has(owner)) return false
+  const value = owner.privacy[category] ?? 'all'
+  if (value === 'none') return false
+  if (value === 'contacts' || value === 'contact_blacklist') return owner.addressBook.has(pnJid(viewer.phone))
+  return true
 }
 
 export const pnJid = (phone: string, device = 0) => `${phone}${device ? `:${device}` : ''}@s.whatsapp.net`
@@ -121,6 +162,9 @@ export class AccountBook {
       about: { text: 'Hey there! I am using WhatsApp.', t: Math.floor(Date.now() / 1000) },
       picture: undefined,
       blocked: new Set(),
+      addressBook: new Map(),
+      appStateMutations: [],
+      disappearing: { duration: 0, t: 0 },
       appStateKeys: new Map(),
       appStatePatches: new Map(),
       phoneCopies: new Map(),

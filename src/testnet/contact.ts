@@ -2,11 +2,13 @@ import { createHash, randomBytes } from 'node:crypto'
 import {
   type AnyMessageContent,
   aesEncryptGCM,
+  type BinaryNode,
   generateMessageIDV2,
   getContentType,
   hmacSign,
   jidNormalizedUser,
   proto,
+  type WACallEvent,
   type WAMessage,
   type WAMessageKey,
 } from 'baileys'
@@ -68,6 +70,8 @@ export interface MediaInput {
 export class VirtualContact {
   readonly inbox: InboxMessage[] = []
   readonly sent = new Map<string, SentMessage>()
+  /** Call events the contact's client saw (offers it got, rejections of its calls…). */
+  readonly calls: { id: string; from: string; chat: string; status: string }[] = []
   private readonly known = new Map<string, WAMessage>()
 
   constructor(
@@ -84,6 +88,50 @@ export class VirtualContact {
     })
     client.on('messages.update', (updates: { key: WAMessageKey; update: { status?: number | null } }[]) => {
       for (const { key, update } of updates) this.setStatus(key.id, update.status)
+    })
+    client.on('call', (calls: WACallEvent[]) => {
+      for (const c of calls) this.calls.push({ id: c.id, from: c.from, chat: c.chatId, status: c.status })
+    })
+  }
+
+  /** Places a voice (or video) call to `to`: a `<call><offer>` as WhatsApp clients send it. Returns its id. */
+  async call(to: string, video = false): Promise<string> {
+    const socket = this.client.socket
+    if (!socket?.user) throw new Error('contact is not connected')
+    const id = randomBytes(16).toString('hex').toUpperCase()
+    const media: BinaryNode[] = [
+      { tag: 'audio', attrs: { enc: 'opus', rate: '16000' } },
+      { tag: 'audio', attrs: { enc: 'opus', rate: '8000' } },
+      ...(video ? [{ tag: 'video', attrs: { enc: 'vp8', dec: 'vp8', orientation: '0' } }] : []),
+    ]
+    await socket.sendNode({
+      tag: 'call',
+      attrs: { to, id: generateMessageIDV2(socket.user.id) },
+      content: [
+        {
+          tag: 'offer',
+          attrs: { 'call-id': id, 'call-creator': jidNormalizedUser(socket.user.id) },
+          content: [
+            ...media,
+            { tag: 'net', attrs: { medium: '3' } },
+            { tag: 'encopt', attrs: { keygen: '2' } },
+          ],
+        },
+      ],
+    })
+    return id
+  }
+
+  /** Hangs up a call the contact placed. */
+  async endCall(to: string, callId: string): Promise<void> {
+    const socket = this.client.socket
+    if (!socket?.user) throw new Error('contact is not connected')
+    await socket.sendNode({
+      tag: 'call',
+      attrs: { to, id: generateMessageIDV2(socket.user.id) },
+      content: [
+        { tag: 'terminate', attrs: { 'call-id': callId, 'call-creator': jidNormalizedUser(socket.user.id) } },
+      ],
     })
   }
 

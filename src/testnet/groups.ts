@@ -19,6 +19,20 @@ export interface Group {
   locked: boolean
   picture: { id: string; url: string } | undefined
   members: Map<Account, Role>
+  /** Disappearing-message timer in seconds (0: off). */
+  ephemeral: number
+  /** New members by invite link wait for an admin's approval. */
+  joinApproval: boolean
+  /** Pending requests to join, with when they were made (unix seconds). */
+  requests: Map<Account, string>
+  /** Every member may add members (else admins only). */
+  allMembersAdd: boolean
+  /** A community's parent group. */
+  isParent: boolean
+  /** A community's announcement group. */
+  isDefaultSubGroup: boolean
+  /** The community (parent group id) this group is linked to. */
+  linkedParent: string | undefined
 }
 
 const children = (node: BinaryNode | undefined): BinaryNode[] =>
@@ -48,8 +62,13 @@ export class Groups {
     const group = this.get(to)
     if (!group) return notFound()
     const role = group.members.get(actor)
-    if (role === undefined) return forbidden()
-    const admin = role !== null
+    // Members of a community's linked groups may read the community and its sub-groups.
+    const communityMember =
+      group.isParent &&
+      [...this.byId.values()].some((g) => g.linkedParent === group.id && g.members.has(actor))
+    if (role === undefined && !(communityMember && (op.tag === 'query' || op.tag === 'sub_groups')))
+      return forbidden()
+    const admin = role !== null && role !== undefined
     switch (op.tag) {
       case 'query':
         return [this.node(group)]
@@ -76,13 +95,69 @@ export class Groups {
         return undefined
       case 'description':
         if (group.locked && !admin) return forbidden()
-        group.description = text(getBinaryNodeChild(op, 'body'))
+        group.description = op.attrs.delete === 'true' ? '' : text(getBinaryNodeChild(op, 'body'))
         this.notify(group, actor, {
           tag: 'description',
           attrs: { id: randomBytes(8).toString('hex') },
           content: [{ tag: 'body', attrs: {}, content: group.description }],
         })
         return undefined
+      case 'ephemeral':
+      case 'not_ephemeral':
+        if (group.locked && !admin) return forbidden()
+        group.ephemeral = op.tag === 'ephemeral' ? Number(op.attrs.expiration ?? 0) : 0
+        this.notify(group, actor, {
+          tag: op.tag,
+          attrs: op.tag === 'ephemeral' ? { expiration: String(group.ephemeral) } : {},
+        })
+        return undefined
+      case 'membership_approval_mode': {
+        if (!admin) return forbidden()
+        const state = getBinaryNodeChild(op, 'group_join')?.attrs.state
+        group.joinApproval = state === 'on'
+        this.notify(group, actor, {
+          tag: 'membership_approval_mode',
+          attrs: {},
+          content: [{ tag: 'group_join', attrs: { state: group.joinApproval ? 'on' : 'off' } }],
+        })
+        return undefined
+      }
+      case 'member_add_mode':
+        if (!admin) return forbidden()
+        group.allMembersAdd = text(op) === 'all_member_add'
+        this.notify(group, actor, { tag: 'member_add_mode', attrs: {}, content: Buffer.from(text(op)) })
+        return undefined
+      case 'membership_approval_requests':
+        if (!admin) return forbidden()
+        return [
+          {
+            tag: 'membership_approval_requests',
+            attrs: {},
+            content: [...group.requests].map(([account, t]) => ({
+              tag: 'membership_approval_request',
+              attrs: { jid: pnJid(account.phone), lid: lidJid(account.lid), request_time: t },
+            })),
+          },
+        ]
+      case 'membership_requests_action':
+        return admin ? this.answerRequests(group, actor, op) : forbidden()
+      case 'links':
+      case 'unlink':
+        return admin ? this.changeLinks(group, actor, op) : forbidden()
+      case 'sub_groups':
+        return [
+          {
+            tag: 'sub_groups',
+            attrs: {},
+            content: [...this.byId.values()]
+              .filter((g) => g.linkedParent === group.id)
+              .map((g) => ({
+                tag: 'group',
+                attrs: { id: g.id, subject: g.subject, creation: g.creation, size: String(g.members.size) },
+                content: g.isDefaultSubGroup ? [{ tag: 'default_sub_group', attrs: {} }] : [],
+              })),
+          },
+        ]
       case 'announcement':
       case 'not_announcement':
       case 'locked':
@@ -116,6 +191,24 @@ export class Groups {
       const group = [...this.byId.values()].find((g) => g.inviteCode === op.attrs.code)
       if (!group) return notFound()
       if (type === 'get') return [this.node(group)]
+      if (group.joinApproval && !group.members.has(actor)) {
+        if (!group.requests.has(actor)) {
+          group.requests.set(actor, now())
+          const admins = [...group.members].filter(([, role]) => role !== null).map(([a]) => a)
+          this.notify(
+            group,
+            actor,
+            {
+              tag: 'created_membership_requests',
+              attrs: { request_method: 'invite_link' },
+              content: [this.requester(actor)],
+            },
+            [actor],
+            admins,
+          )
+        }
+        return [{ tag: 'membership_approval_request', attrs: { jid: `${group.id}@g.us` } }]
+      }
       if (!group.members.has(actor)) {
         group.members.set(actor, null)
         this.notify(group, actor, {
@@ -146,7 +239,18 @@ export class Groups {
       locked: false,
       picture: undefined,
       members: new Map([[creator, 'superadmin']]),
+      ephemeral: 0,
+      joinApproval: false,
+      requests: new Map(),
+      allMembersAdd: false,
+      isParent: Boolean(getBinaryNodeChild(op, 'parent')),
+      isDefaultSubGroup: false,
+      linkedParent: undefined,
     }
+    const description = getBinaryNodeChild(op, 'description')
+    if (description) group.description = text(getBinaryNodeChild(description, 'body'))
+    const parent = this.get(getBinaryNodeChild(op, 'linked_parent')?.attrs.jid ?? '')
+    if (parent?.isParent && parent.members.get(creator)) group.linkedParent = parent.id
     for (const { attrs } of getBinaryNodeChildren(op, 'participant')) {
       const found = this.net.accounts.resolve(attrs.jid ?? '')
       if (found && !group.members.has(found.account)) group.members.set(found.account, null)
@@ -154,7 +258,138 @@ export class Groups {
     this.byId.set(id, group)
     const node = this.node(group)
     this.notify(group, creator, { tag: 'create', attrs: {}, content: [node] })
+    // A community comes with its announcement group ("general chat"), where only admins send.
+    if (group.isParent && getBinaryNodeChild(op, 'create_general_chat')) {
+      const general = this.create(creator, { tag: 'create', attrs: { subject: group.subject }, content: [] })
+      const announcement = this.get(general.attrs.id ?? '')!
+      announcement.announce = true
+      announcement.isDefaultSubGroup = true
+      announcement.linkedParent = group.id
+    }
     return node
+  }
+
+  /** Approves (adds) or rejects pending requests to join. */
+  private answerRequests(group: Group, actor: Account, op: BinaryNode): BinaryNode[] {
+    const [action] = children(op)
+    const verb = action?.tag === 'approve' ? 'approve' : 'reject'
+    const results: BinaryNode[] = []
+    const approved: Account[] = []
+    for (const { attrs } of getBinaryNodeChildren(action, 'participant')) {
+      const found = this.net.accounts.resolve(attrs.jid ?? '')?.account
+      if (!found || !group.requests.has(found)) {
+        results.push({ tag: 'participant', attrs: { jid: attrs.jid ?? '', error: '404' } })
+        continue
+      }
+      group.requests.delete(found)
+      if (verb === 'approve') {
+        group.members.set(found, null)
+        approved.push(found)
+      } else {
+        this.notify(
+          group,
+          actor,
+          { tag: 'revoked_membership_requests', attrs: {}, content: [this.requester(found)] },
+          [found],
+        )
+      }
+      results.push({ tag: 'participant', attrs: { jid: attrs.jid ?? '' } })
+    }
+    if (approved.length > 0) {
+      this.notify(group, actor, {
+        tag: 'add',
+        attrs: { reason: 'membership_approval' },
+        content: approved.map((a) => this.participant(a)),
+      })
+    }
+    return [
+      {
+        tag: 'membership_requests_action',
+        attrs: {},
+        content: [{ tag: verb, attrs: {}, content: results }],
+      },
+    ]
+  }
+
+  /** Links groups to (or unlinks them from) the community `parent`; the actor must admin both. */
+  private changeLinks(parent: Group, actor: Account, op: BinaryNode): BinaryNode[] {
+    if (!parent.isParent) return [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }]
+    const link = op.tag === 'links'
+    const nodes = link
+      ? getBinaryNodeChildren(op, 'link').flatMap((l) => getBinaryNodeChildren(l, 'group'))
+      : getBinaryNodeChildren(op, 'group')
+    const announcement = [...this.byId.values()].find(
+      (g) => g.isDefaultSubGroup && g.linkedParent === parent.id,
+    )
+    for (const node of nodes) {
+      const child = this.get(node.attrs.jid ?? '')
+      if (!child) return notFound()
+      if (!child.members.get(actor)) return forbidden()
+      if (child.isParent || child.isDefaultSubGroup)
+        return [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }]
+      if (link && child.linkedParent && child.linkedParent !== parent.id)
+        return [{ tag: 'error', attrs: { code: '409', text: 'conflict' } }]
+      if (!link && child.linkedParent !== parent.id) return notFound()
+      child.linkedParent = link ? parent.id : undefined
+      if (link && announcement) {
+        // The linked group's members become members of the community's announcement group.
+        const joining = [...child.members.keys()].filter((a) => !announcement.members.has(a))
+        for (const a of joining) announcement.members.set(a, null)
+        if (joining.length > 0)
+          this.notify(announcement, actor, {
+            tag: 'add',
+            attrs: { reason: 'linked_group_join' },
+            content: joining.map((a) => this.participant(a)),
+          })
+      }
+    }
+    return link
+      ? [
+          {
+            tag: 'links',
+            attrs: {},
+            content: [{ tag: 'link', attrs: { link_type: 'sub_group' }, content: nodes }],
+          },
+        ]
+      : [{ tag: 'unlink', attrs: { unlink_type: 'sub_group' }, content: nodes }]
+  }
+
+  /**
+   * A group's picture set (with the JPEG) or removed by `conn`'s account: any member unless the
+   * group is locked; members get a `picture` notification. Answers the result's children.
+   */
+  setPicture(
+    conn: ChatConnection,
+    target: string,
+    picture: BinaryNode | undefined,
+  ): BinaryNode[] | undefined {
+    const actor = conn.account
+    const group = this.get(target)
+    if (!actor || !group) return notFound()
+    const role = group.members.get(actor)
+    if (role === undefined || (group.locked && role === null)) return forbidden()
+    const bytes = picture?.content instanceof Uint8Array ? Buffer.from(picture.content) : undefined
+    const stored = bytes && this.net.media ? this.net.media.put(bytes) : undefined
+    group.picture = stored ? { id: String(randomInt(10 ** 9, 10 ** 10)), url: stored.url } : undefined
+    const jid = `${group.id}@g.us`
+    const change: BinaryNode = group.picture
+      ? { tag: 'set', attrs: { jid, id: group.picture.id, author: pnJid(actor.phone) } }
+      : { tag: 'delete', attrs: { jid, author: pnJid(actor.phone) } }
+    for (const account of group.members.keys()) {
+      for (const device of account.devices.values()) {
+        this.net.deliver(device, {
+          tag: 'notification',
+          attrs: { from: jid, type: 'picture', id: this.net.nextId(), t: now(), notify: actor.name },
+          content: [change],
+        })
+      }
+    }
+    return group.picture ? [{ tag: 'picture', attrs: { id: group.picture.id } }] : undefined
+  }
+
+  /** A requester as WhatsApp names one in membership-request notifications (LID, phone alongside). */
+  private requester(account: Account): BinaryNode {
+    return { tag: 'participant', attrs: { jid: lidJid(account.lid), phone_number: pnJid(account.phone) } }
   }
 
   private changeMembers(group: Group, actor: Account, op: BinaryNode): BinaryNode[] {
@@ -188,9 +423,12 @@ export class Groups {
     return [{ tag: op.tag, attrs: {}, content: results }]
   }
 
-  /** A `w:gp2` notification to every member's devices (and to `extra` accounts). */
-  private notify(group: Group, actor: Account, child: BinaryNode, extra: Account[] = []) {
-    const audience = new Set([...group.members.keys(), ...extra])
+  /**
+   * A `w:gp2` notification to every member's devices (and to `extra` accounts), or only to `only`
+   * (and `extra`) when given.
+   */
+  private notify(group: Group, actor: Account, child: BinaryNode, extra: Account[] = [], only?: Account[]) {
+    const audience = new Set([...(only ?? group.members.keys()), ...extra])
     for (const account of audience) {
       for (const device of account.devices.values()) {
         this.net.deliver(device, {
@@ -229,6 +467,24 @@ export class Groups {
     }
     if (group.announce) content.push({ tag: 'announcement', attrs: {} })
     if (group.locked) content.push({ tag: 'locked', attrs: {} })
+    if (group.ephemeral > 0)
+      content.push({ tag: 'ephemeral', attrs: { expiration: String(group.ephemeral) } })
+    if (group.joinApproval)
+      content.push({
+        tag: 'membership_approval_mode',
+        attrs: {},
+        content: [{ tag: 'group_join', attrs: { state: 'on' } }],
+      })
+    content.push({
+      tag: 'member_add_mode',
+      attrs: {},
+      content: Buffer.from(group.allMembersAdd ? 'all_member_add' : 'admin_add'),
+    })
+    if (group.isParent)
+      content.push({ tag: 'parent', attrs: { default_membership_approval_mode: 'request_required' } })
+    if (group.linkedParent)
+      content.push({ tag: 'linked_parent', attrs: { jid: `${group.linkedParent}@g.us` } })
+    if (group.isDefaultSubGroup) content.push({ tag: 'default_sub_group', attrs: {} })
     return {
       tag: 'group',
       attrs: {

@@ -1,9 +1,16 @@
-import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from 'baileys'
-import { type Account, lidJid, parseUserJid } from './accounts.js'
+import {
+  type BinaryNode,
+  decodeSyncdMutations,
+  getBinaryNodeChild,
+  getBinaryNodeChildren,
+  newLTHashState,
+  proto,
+} from 'baileys'
+import { type Account, lidJid, maySee, PRIVACY_VALUES, parseUserJid, pnJid } from './accounts.js'
 import type { ChatConnection } from './connection.js'
 import { answerExtras, PASS } from './extras.js'
 import { applyKeyUpload, keyBundle } from './keys.js'
-import type { TestNetwork } from './network.js'
+import { now, type TestNetwork } from './network.js'
 import { phoneKeys } from './phone.js'
 
 const children = (node: BinaryNode | undefined): BinaryNode[] =>
@@ -65,11 +72,30 @@ function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): Binar
           ],
         },
       ]
-    case 'privacy:set:privacy':
-      for (const { attrs } of getBinaryNodeChildren(first, 'category')) {
+    case 'privacy:set:privacy': {
+      const categories = getBinaryNodeChildren(first, 'category')
+      // WhatsApp refuses an unknown category or a value the category does not take.
+      if (categories.some(({ attrs }) => !PRIVACY_VALUES[attrs.name ?? '']?.includes(attrs.value ?? '')))
+        return [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }]
+      for (const { attrs } of categories) {
         if (conn.account && attrs.name && attrs.value) conn.account.privacy[attrs.name] = attrs.value
       }
       return undefined
+    }
+    case 'disappearing_mode:set:disappearing_mode': {
+      const duration = Number(first?.attrs.duration)
+      if (!conn.account || !Number.isInteger(duration) || duration < 0)
+        return [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }]
+      conn.account.disappearing = { duration, t: Math.floor(Date.now() / 1000) }
+      // Every device of the account learns the new default (Baileys stores it in its creds).
+      notifyAccount(net, conn.account, 'account_sync', [
+        {
+          tag: 'disappearing_mode',
+          attrs: { duration: String(duration), t: String(conn.account.disappearing.t) },
+        },
+      ])
+      return undefined
+    }
     case 'blocklist:get:undefined':
       return [
         {
@@ -82,36 +108,61 @@ function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): Binar
         },
       ]
     case 'blocklist:set:item': {
+      const action = first?.attrs.action
       const target = net.accounts.resolve(first?.attrs.jid ?? '')?.account
-      if (target && conn.account) {
-        if (first?.attrs.action === 'block') conn.account.blocked.add(target)
-        else conn.account.blocked.delete(target)
-      }
+      if (!target || !conn.account || (action !== 'block' && action !== 'unblock'))
+        return [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }]
+      if (action === 'block') conn.account.blocked.add(target)
+      else conn.account.blocked.delete(target)
+      // Every device of the account learns of the change (Baileys: `blocklist.update`).
+      notifyAccount(net, conn.account, 'account_sync', [
+        {
+          tag: 'blocklist',
+          attrs: {},
+          content: [{ tag: 'item', attrs: { jid: lidJid(target.lid), action } }],
+        },
+      ])
       return undefined
     }
-    case 'status:set:status':
-      if (conn.account) conn.account.about = { text: textOf(first), t: Math.floor(Date.now() / 1000) }
+    case 'status:set:status': {
+      const text = textOf(first)
+      if (!conn.account || [...text].length > 139)
+        return [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }]
+      conn.account.about = { text, t: Math.floor(Date.now() / 1000) }
       return undefined
+    }
     case 'w:profile:picture:get:picture': {
-      const target = iq.attrs.target ?? ''
-      const picture = target.endsWith('@g.us')
-        ? net.groups.get(target)?.picture
-        : net.accounts.resolve(target)?.account.picture
+      const target = iq.attrs.target ?? (conn.account ? pnJid(conn.account.phone) : '')
+      const owner = target.endsWith('@g.us') ? undefined : net.accounts.resolve(target)?.account
+      // A picture the owner hides (privacy `profile`, or a block) is refused as WhatsApp does.
+      if (owner && !maySee(owner, conn.account, 'profile'))
+        return [{ tag: 'error', attrs: { code: '401', text: 'not-authorized' } }]
+      const picture = target.endsWith('@g.us') ? net.groups.get(target)?.picture : owner?.picture
       if (!picture) return [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }]
       return [
-        { tag: 'picture', attrs: { id: picture.id, url: picture.url, type: first?.attrs.type ?? 'image' } },
+        {
+          tag: 'picture',
+          attrs: {
+            id: picture.id,
+            url: picture.url,
+            type: first?.attrs.type ?? 'image',
+            direct_path: new URL(picture.url).pathname,
+          },
+        },
       ]
     }
     case 'w:profile:picture:set:picture':
-    case 'w:profile:picture:set:undefined':
-      setPicture(net, conn, iq.attrs.target, first)
-      return undefined
+    case 'w:profile:picture:set:undefined': {
+      if (iq.attrs.target?.endsWith('@g.us')) return net.groups.setPicture(conn, iq.attrs.target, first)
+      const id = setPicture(net, conn, iq.attrs.target, first)
+      return id ? [{ tag: 'picture', attrs: { id } }] : undefined
+    }
     case 'md:set:remove-companion-device':
       // The companion unlinks itself (logout).
       if (conn.account && conn.device) conn.account.devices.delete(conn.device.id)
       return undefined
     case 'usync:get:usync':
-      return [usync(net, first!)]
+      return [usync(net, first!, conn.account)]
     case 'w:sync:app:state:set:sync':
       // Patches a companion writes are counted per collection (their content stays encrypted);
       // every collection is answered as up to date at the version the client asked for.
@@ -121,9 +172,14 @@ function resultOf(net: TestNetwork, conn: ChatConnection, iq: BinaryNode): Binar
           attrs: {},
           content: getBinaryNodeChildren(first, 'collection').map((c) => {
             const name = c.attrs.name ?? ''
-            const patches = getBinaryNodeChildren(c, 'patch').length
-            if (patches && conn.account)
-              conn.account.appStatePatches.set(name, (conn.account.appStatePatches.get(name) ?? 0) + patches)
+            const patches = getBinaryNodeChildren(c, 'patch')
+            if (patches.length && conn.account) {
+              conn.account.appStatePatches.set(
+                name,
+                (conn.account.appStatePatches.get(name) ?? 0) + patches.length,
+              )
+              for (const patch of patches) readPatch(net, conn.account, name, patch)
+            }
             return { tag: 'collection', attrs: { name, version: c.attrs.version ?? '0' } }
           }),
         },
@@ -154,8 +210,11 @@ function bundleFor(net: TestNetwork, user: BinaryNode, asker: Account | undefine
   return keyBundle(jid, keys)
 }
 
-/** `usync` queries: devices, LID, contact (is it on WhatsApp); other protocols answer nothing. */
-function usync(net: TestNetwork, query: BinaryNode): BinaryNode {
+/**
+ * `usync` queries: devices, LID, contact (is it on WhatsApp), status (about text), default
+ * disappearing mode; other protocols answer nothing.
+ */
+function usync(net: TestNetwork, query: BinaryNode, asker: Account | undefined): BinaryNode {
   const protocols = children(getBinaryNodeChild(query, 'query')).map((p) => p.tag)
   const users = getBinaryNodeChildren(getBinaryNodeChild(query, 'list'), 'user').map((user) => {
     const contact = getBinaryNodeChild(user, 'contact')?.content
@@ -178,7 +237,13 @@ function usync(net: TestNetwork, query: BinaryNode): BinaryNode {
         content.push({ tag: 'lid', attrs: { val: lidJid(found.account.lid) } })
       } else if (protocol === 'status' && found) {
         const { about } = found.account
-        content.push({ tag: 'status', attrs: { t: String(about.t) }, content: Buffer.from(about.text) })
+        // A blocked (or blocking) account sees no about text.
+        if (maySee(found.account, asker, 'about'))
+          content.push({ tag: 'status', attrs: { t: String(about.t) }, content: Buffer.from(about.text) })
+        else content.push({ tag: 'status', attrs: { code: '401', type: 'fail' } })
+      } else if (protocol === 'disappearing_mode' && found) {
+        const { duration, t } = found.account.disappearing
+        content.push({ tag: 'disappearing_mode', attrs: { duration: String(duration), t: String(t) } })
       } else if (protocol === 'contact') {
         content.push({ tag: 'contact', attrs: { type: found ? 'in' : 'out' } })
       }
@@ -195,13 +260,17 @@ function usync(net: TestNetwork, query: BinaryNode): BinaryNode {
 const textOf = (node: BinaryNode | undefined) =>
   node?.content instanceof Uint8Array ? Buffer.from(node.content).toString() : String(node?.content ?? '')
 
-/** Sets or (without a picture node) removes the profile picture of the caller or of a group. */
+/**
+ * Sets or (without a picture node) removes the profile picture of the caller or of a group;
+ * answers the new picture's id. Everyone else on the network is told a user's picture changed
+ * (`<notification type=picture>`, Baileys' `contacts.update` with `imgUrl`).
+ */
 function setPicture(
   net: TestNetwork,
   conn: ChatConnection,
   target: string | undefined,
   picture?: BinaryNode,
-) {
+): string | undefined {
   const bytes = picture?.content instanceof Uint8Array ? Buffer.from(picture.content) : undefined
   const stored = bytes && net.media ? net.media.put(bytes) : undefined
   const value = stored ? { id: stored.id, url: stored.url } : undefined
@@ -209,6 +278,67 @@ function setPicture(
     const group = net.groups.get(target)
     if (group) group.picture = value
   } else if (conn.account) {
-    conn.account.picture = value
+    const owner = conn.account
+    owner.picture = value
+    const from = pnJid(owner.phone)
+    const change: BinaryNode = value
+      ? { tag: 'set', attrs: { jid: from, id: value.id } }
+      : { tag: 'delete', attrs: { jid: from } }
+    for (const other of net.accounts.all()) {
+      if (other === owner) continue
+      for (const device of other.devices.values())
+        net.deliver(device, {
+          tag: 'notification',
+          attrs: { from, type: 'picture', id: net.nextId(), t: now() },
+          content: [change],
+        })
+    }
   }
+  return value?.id
+}
+
+/** A notification to every device of an account (`account_sync`…). */
+function notifyAccount(net: TestNetwork, account: Account, type: string, content: BinaryNode[]) {
+  for (const device of account.devices.values())
+    net.deliver(device, {
+      tag: 'notification',
+      attrs: { from: pnJid(account.phone), type, id: net.nextId(), t: now() },
+      content,
+    })
+}
+
+/**
+ * Reads an app-state patch a companion wrote, with the keys the phone shared: the network keeps
+ * the address book (`contact` mutations) and the push name (`setting_pushName`) the way the phone
+ * would apply them. Mutations under a key the phone never shared stay unread.
+ */
+function readPatch(net: TestNetwork, account: Account, collection: string, node: BinaryNode) {
+  if (!(node.content instanceof Uint8Array)) return
+  const patch = proto.SyncdPatch.decode(node.content)
+  const getKey = async (id: string) => {
+    const keyData = account.appStateKeys.get(id)
+    return keyData ? ({ keyData } as proto.Message.IAppStateSyncKeyData) : undefined
+  }
+  void (async () => {
+    for (const mutation of patch.mutations ?? []) {
+      const operation = mutation.operation === proto.SyncdMutation.SyncdOperation.REMOVE ? 'remove' : 'set'
+      await decodeSyncdMutations(
+        [mutation],
+        newLTHashState(),
+        getKey as never,
+        ({ syncAction, index }) => {
+          const action = (syncAction.value ?? {}) as Record<string, unknown>
+          account.appStateMutations.push({ collection, operation, index, action })
+          const value = syncAction.value
+          if (index[0] === 'contact' && index[1]) {
+            if (operation === 'remove') account.addressBook.delete(index[1])
+            else account.addressBook.set(index[1], value?.contactAction?.fullName ?? '')
+          } else if (index[0] === 'setting_pushName' && value?.pushNameSetting?.name) {
+            account.name = value.pushNameSetting.name
+          }
+        },
+        false,
+      )
+    }
+  })().catch((err) => net.log.warn({ err, collection }, 'an app-state patch could not be read'))
 }

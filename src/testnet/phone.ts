@@ -13,6 +13,7 @@ import {
 import { makeLibSignalRepository } from 'baileys/lib/Signal/libsignal.js'
 import { pino } from 'pino'
 import { type Account, type DeviceKeys, pnJid } from './accounts.js'
+import { answerHistoryRequest } from './extras.js'
 import { memoryAuthState } from './memory-auth.js'
 import { now, type TestNetwork } from './network.js'
 
@@ -163,6 +164,8 @@ export async function sendHistory(
   deviceId: number,
   syncType: keyof typeof proto.HistorySync.HistorySyncType,
   chats: HistoryChat[],
+  /** The history request (peer message id) this chunk answers. */
+  requestId?: string,
 ): Promise<void> {
   const t = Math.floor(Date.now() / 1000)
   const people = chats
@@ -203,6 +206,9 @@ export async function sendHistory(
         chunkOrder: 1,
         progress: 100,
         initialHistBootstrapInlinePayload: deflateSync(proto.HistorySync.encode(history).finish()),
+        ...(requestId
+          ? { peerDataRequestSessionId: requestId, fullHistorySyncOnDemandRequestMetadata: { requestId } }
+          : {}),
       },
     },
   })
@@ -258,6 +264,7 @@ export async function phoneReceives(
       ?.peerDataOperationRequestMessage
     if (!request) continue
     account.peerRequests++
+    if (answerHistoryRequest(net, account, fromDevice, stanzaId, request)) continue
     if (
       request.peerDataOperationRequestType !==
       proto.Message.PeerDataOperationRequestType.PLACEHOLDER_MESSAGE_RESEND

@@ -1,5 +1,5 @@
 import type { BinaryNode } from 'baileys'
-import { type Account, type Device, lidJid, pnJid } from './accounts.js'
+import { type Account, type Device, lidJid, maySee, pnJid } from './accounts.js'
 import { now, type TestNetwork } from './network.js'
 
 const address = (account: Account, form: 'pn' | 'lid') =>
@@ -21,7 +21,7 @@ export function onPresence(net: TestNetwork, account: Account, device: Device, n
     const target = net.accounts.resolve(to)
     if (!target) return
     target.account.watchers.set(device, target.server)
-    net.deliver(device, presenceNode(target.account, target.server))
+    net.deliver(device, presenceNode(target.account, target.server, account))
     return
   }
   if (type === 'available' || type === 'unavailable') setPresence(net, account, type)
@@ -30,11 +30,18 @@ export function onPresence(net: TestNetwork, account: Account, device: Device, n
 /** Changes an account's presence and tells every device subscribed to it. */
 export function setPresence(net: TestNetwork, account: Account, type: 'available' | 'unavailable'): void {
   account.presence = { type, last: Math.floor(Date.now() / 1000) }
-  for (const [watcher, form] of account.watchers) net.deliver(watcher, presenceNode(account, form))
+  for (const [watcher, form] of account.watchers) {
+    const viewer = net.accounts.all().find((a) => [...a.devices.values()].includes(watcher))
+    // Someone this account blocked (or who blocked it) gets no presence at all.
+    if (viewer && (account.blocked.has(viewer) || viewer.blocked.has(account))) continue
+    net.deliver(watcher, presenceNode(account, form, viewer))
+  }
 }
 
-function presenceNode(account: Account, form: 'pn' | 'lid'): BinaryNode {
+/** The account's presence for `viewer`: its last seen only when its `last` privacy lets it. */
+function presenceNode(account: Account, form: 'pn' | 'lid', viewer: Account | undefined): BinaryNode {
   const attrs: Record<string, string> = { from: address(account, form), type: account.presence.type }
-  if (account.presence.type === 'unavailable') attrs.last = String(account.presence.last)
+  if (account.presence.type === 'unavailable')
+    attrs.last = maySee(account, viewer, 'last') ? String(account.presence.last) : 'deny'
   return { tag: 'presence', attrs: { ...attrs, t: now() } }
 }

@@ -1,6 +1,7 @@
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from 'baileys'
 import { type Account, lidJid, pnJid } from './accounts.js'
 import type { ChatConnection } from './connection.js'
+import { relayStatus } from './extras.js'
 import { answerMediaRetry } from './media-retry.js'
 import { now, type TestNetwork } from './network.js'
 import { phoneReceives } from './phone.js'
@@ -32,6 +33,14 @@ export function relayMessage(net: TestNetwork, conn: ChatConnection, message: Bi
   }
   if (to.endsWith('@g.us')) {
     relayGroupMessage(net, conn, message)
+    return
+  }
+  if (to.endsWith('@newsletter')) {
+    net.newsletters.onMessage(conn, message)
+    return
+  }
+  if (to === 'status@broadcast') {
+    relayStatus(net, conn, message)
     return
   }
   conn.send({ tag: 'ack', attrs: { class: 'message', id, from: to, t: now() } })
@@ -127,6 +136,10 @@ export function relayReceipt(net: TestNetwork, conn: ChatConnection, receipt: Bi
   conn.send({ tag: 'ack', attrs: { class: 'receipt', id, from: to, ...(type ? { type } : {}) } })
   if (type === 'server-error') {
     answerMediaRetry(net, conn, receipt)
+    return
+  }
+  if (to.endsWith('@newsletter')) {
+    net.newsletters.onReceipt(conn, receipt)
     return
   }
   if (to.endsWith('@g.us')) {

@@ -8,6 +8,7 @@ import { adminInstancesRoutes } from './admin-instances.routes.js'
 import { adminUsersRoutes } from './admin-users.routes.js'
 import { chatRoutes } from './chat.routes.js'
 import { chatSettingsRoutes } from './chat-settings.routes.js'
+import { communityRoutes } from './community.routes.js'
 import { deliveriesRoutes } from './deliveries.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
 import { eventsRoutes } from './events.routes.js'
@@ -68,6 +69,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(rabbitmqRoutes, { services })
     await user.register(s3Routes, { services })
     await user.register(groupRoutes, { services })
+    await user.register(communityRoutes, { services })
     await user.register(newsletterRoutes, { services })
     await user.register(accountRoutes, { services })
     await user.register(extrasRoutes, { services })

@@ -290,6 +290,7 @@ export class BaileysEngine implements Engine {
         progress: chunk.progress ?? undefined,
         chats: chunk.chats.flatMap((c) => (c.id ? [jidNormalizedUser(c.id)] : [])),
         messages,
+        requestId: chunk.peerDataRequestSessionId ?? undefined,
       })
     })
     socket.ev.on('messages.media-update', (updates) => {
