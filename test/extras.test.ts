@@ -219,6 +219,25 @@ describe('calls, status posts, labels, business, devices and sync against the te
     const deleted = await post('/label/manage', { label_id: label.label_id, delete: true })
     assert.equal(deleted.json().data.message, 'Label deleted successfully')
     assert.equal((await patches()).regular, before + 5)
+    // Each change is reported as whatsmeow's AppState event (index and sync action).
+    const states = await eventually(
+      'the label AppState events',
+      async () => {
+        const found = (await events('AppState')).map((e) => e.data as { Index: string[] })
+        return found.length >= 5 ? found : undefined
+      },
+      10_000,
+    )
+    assert.deepEqual(
+      states.map((s) => s.Index.slice(0, 2)),
+      [
+        ['label_edit', label.label_id],
+        ['label_jid', label.label_id],
+        ['label_message', label.label_id],
+        ['label_jid', label.label_id],
+        ['label_edit', label.label_id],
+      ],
+    )
     // Bad input.
     assert.equal((await post('/label/manage', { delete: true })).statusCode, 400)
     assert.equal((await post('/label/manage', { label_name: 'x', label_color: 20 })).statusCode, 400)

@@ -225,3 +225,5 @@ export type ChatChange =
   | { kind: 'mute'; until: number | null }
   | { kind: 'star'; id: string; fromMe: boolean; star: boolean }
   | { kind: 'delete'; last: LastMessage | undefined }
+  /** Deletes one message on this account's devices only (the others still see it). */
+  | { kind: 'deleteForMe'; message: LastMessage }

@@ -42,6 +42,23 @@ export interface DeliveryCounters {
   dead?(sink: Sink): void
 }
 
+/** One delivery attempt as it ended (the dashboard's delivery log). */
+export interface AttemptRecord {
+  sink: string
+  transport: string
+  userId: string
+  eventId: string
+  eventSeq: number
+  eventType: string
+  /** The attempt's number for this event and sink (1 = first). */
+  attempt: number
+  outcome: 'success' | 'retrying' | 'dlq'
+  latencyMs: number
+  /** The sink's error ('' on success): for webhooks the HTTP status or the network error. */
+  error: string
+  at: string
+}
+
 /** Gives the sinks configured now (webhooks of users, global ones). */
 export interface SinkSource {
   sinks(): Promise<Sink[]>
@@ -68,6 +85,8 @@ export class Dispatcher {
   private reloading: Promise<void> = Promise.resolve()
   /** This process, as the holder of sink leases. */
   readonly owner = randomUUID()
+  /** Hear every delivery attempt as it ends (see `onAttempt`). */
+  readonly attemptListeners = new Set<(record: AttemptRecord) => void>()
   /** Turns an event into what sinks get (media added); by default the event itself. */
   prepare: (event: ZapEvent) => ZapEvent | Promise<ZapEvent> = (event) => event
 
@@ -113,6 +132,12 @@ export class Dispatcher {
     }, 200)
     this.poller.unref()
     await this.reload()
+  }
+
+  /** Calls `listener` after each delivery attempt; returns an unsubscribe. */
+  onAttempt(listener: (record: AttemptRecord) => void): () => void {
+    this.attemptListeners.add(listener)
+    return () => this.attemptListeners.delete(listener)
   }
 
   /** Picks up added, changed and removed sinks (after a webhook or setting changed). */
@@ -467,6 +492,21 @@ class SinkRunner {
         counters.failed?.(this.sink)
       }
     }
+    const outcome = this.outcomes.at(-1)!
+    for (const listener of this.dispatcher.attemptListeners)
+      listener({
+        sink: this.sink.id,
+        transport: this.sink.transport,
+        userId: event.userId,
+        eventId: event.id,
+        eventSeq: event.seq,
+        eventType: event.type,
+        attempt: state.attempts,
+        outcome: outcome.status,
+        latencyMs: now - started,
+        error: outcome.last_error ?? '',
+        at,
+      })
     if (settled) {
       lane?.shift()
       this.retries.delete(event.seq)

@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import websocket from '@fastify/websocket'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
 import type { Logger } from 'pino'
+import { MegaError } from '../api/megaapi/envelope.js'
+import { megaapiDialect } from '../api/megaapi/index.js'
 import { ErrorBody } from '../api/wuzapi/envelope.js'
 import { wuzapiError, wuzapiErrorHandler } from '../api/wuzapi/errors.js'
 import { wuzapiDialect } from '../api/wuzapi/index.js'
@@ -10,6 +12,7 @@ import { type Config, ConfigError } from '../config/config.js'
 import type { NetworkTarget } from '../engine/port.js'
 import { openContext } from '../services/context.js'
 import { AppError } from '../services/errors.js'
+import { dashboardPlugin } from './dashboard.js'
 import { createMetrics, trackHttp } from './metrics.js'
 import { registerSwagger } from './swagger.js'
 import { systemRoutes } from './system.routes.js'
@@ -128,6 +131,7 @@ export async function buildApp(
   })
   try {
     app.addSchema(ErrorBody)
+    app.addSchema(MegaError)
     await registerSwagger(app, { version: VERSION, basePath: config.basePath })
     await app.register(websocket)
     trackHttp(app, metrics)
@@ -158,6 +162,8 @@ export async function buildApp(
           commit: process.env.ZAPWIRE_COMMIT,
         })
         await scoped.register(wuzapiDialect, { services })
+        await scoped.register(dashboardPlugin, { basePath: config.basePath ?? '' })
+        await scoped.register(megaapiDialect, { services, prefix: '/rest' })
       },
       { prefix: config.basePath },
     )

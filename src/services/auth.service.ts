@@ -24,6 +24,16 @@ export class AuthService {
     }
   }
 
+  /**
+   * A Mega-api instance by its key, with its token as the Bearer credential: an unknown key is
+   * USER_NOT_FOUND, a wrong token UNAUTHORIZED (the key is checked first, as Mega-api does).
+   */
+  async requireInstance(key: string, credential: string | undefined): Promise<User> {
+    const user = await this.users.getByInstanceKey(key)
+    if (!credential || !safeEqual(credential, user.token)) throw new AppError('UNAUTHORIZED', 'invalid token')
+    return this.users.authenticate(credential)
+  }
+
   requireUser(credential: string | undefined): Promise<User> {
     if (!credential) return Promise.reject(new AppError('UNAUTHORIZED', 'unauthorized'))
     return this.users.authenticate(credential)

@@ -24,7 +24,14 @@ export class ChatsService {
       | { kind: 'pin'; pin: boolean }
       | { kind: 'mute'; until: number | null }
       | { kind: 'star'; id: string; star: boolean; fromMe?: boolean | undefined }
-      | { kind: 'delete' },
+      | { kind: 'delete' }
+      | {
+          kind: 'deleteForMe'
+          id: string
+          fromMe?: boolean | undefined
+          participant?: string | undefined
+          timestamp?: number | undefined
+        },
   ): Promise<string> {
     const connection = this.sessions.connection(userId)
     const chat = parseRecipient(chatInput)
@@ -50,6 +57,18 @@ export class ChatsService {
         star: change.star,
         fromMe: change.fromMe ?? row?.from_me === 1,
       }
+    } else if (change.kind === 'deleteForMe') {
+      // What the store knows of the message wins over what the caller says.
+      const row = await this.repo.find(userId, change.id)
+      const timestamp = row ? Number(row.timestamp) : (change.timestamp ?? 0)
+      if (!timestamp)
+        throw new AppError('VALIDATION', 'messageTimestamp is required for a message Zapwire has not stored')
+      const fromMe = row ? row.from_me === 1 : (change.fromMe ?? false)
+      const participant =
+        chat.endsWith('@g.us') && !fromMe
+          ? (row ? row.sender_lid || row.sender_pn : change.participant) || undefined
+          : undefined
+      engineChange = { kind: 'deleteForMe', message: { id: change.id, fromMe, participant, timestamp } }
     } else if (change.kind === 'archive' || change.kind === 'delete') {
       engineChange = { ...change, last }
     } else {

@@ -36,10 +36,14 @@ export class InboundService implements InboundSink {
   }
 
   handle(userId: string, account: Account, event: InboundEvent): void {
+    this.enqueue(userId, event.type, () => this.apply(userId, account, event))
+  }
+
+  private enqueue(userId: string, what: string, work: () => Promise<void>): void {
     const previous = this.inbound.get(userId) ?? Promise.resolve()
     const next = previous
-      .then(() => this.apply(userId, account, event))
-      .catch((err) => this.log.error({ err, userId, type: event.type }, 'storing an inbound event failed'))
+      .then(work)
+      .catch((err) => this.log.error({ err, userId, type: what }, 'storing an inbound event failed'))
     this.inbound.set(userId, next)
   }
 
@@ -213,14 +217,23 @@ export class InboundService implements InboundSink {
       )
   }
 
-  private async receipt(userId: string, account: Account, receipt: Receipt) {
+  /**
+   * A receipt updates the status of the messages it names and is reported once. A receipt can
+   * overtake the write of the send it acknowledges (WhatsApp answers within milliseconds): ids
+   * not stored yet are tried again, up to three times over a few seconds.
+   */
+  private async receipt(userId: string, account: Account, receipt: Receipt, attempt = 0) {
     const chat = await this.identity.phoneOf(userId, receipt.chat)
     const by = await this.identity.phoneOf(userId, receipt.by)
     const events: NewEvent[] = []
+    const missing: string[] = []
     await this.db.transaction().execute(async (tx) => {
       for (const id of receipt.ids) {
         const row = await this.repo.find(userId, id, tx)
-        if (!row) continue
+        if (!row) {
+          missing.push(id)
+          continue
+        }
         if (receipt.status !== 'failed' && rank(receipt.status) <= rank(row.status)) continue
         await this.repo.update(
           userId,
@@ -239,10 +252,19 @@ export class InboundService implements InboundSink {
           }),
         )
       }
-      if (receipt.status !== 'sent') events.push(receiptEvent(userId, account, receipt, chat, by))
+      if (attempt === 0 && receipt.status !== 'sent')
+        events.push(receiptEvent(userId, account, receipt, chat, by))
       await this.outbox.append(events, tx)
     })
     this.outbox.notify()
+    if (missing.length > 0 && attempt < 3 && receipt.status !== 'sent')
+      setTimeout(
+        () =>
+          this.enqueue(userId, 'receipts', () =>
+            this.receipt(userId, account, { ...receipt, ids: missing }, attempt + 1),
+          ),
+        500 * 2 ** attempt,
+      ).unref()
   }
 }
 

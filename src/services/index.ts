@@ -19,6 +19,7 @@ import { UsersRepository } from '../store/users.repository.js'
 import { AccountService } from './account.service.js'
 import { AuthService } from './auth.service.js'
 import { ChatsService } from './chats.service.js'
+import { DashboardService } from './dashboard.service.js'
 import { DeliveriesService } from './deliveries.service.js'
 import type { SessionDeps } from './deps.js'
 import { EventStreamService } from './event-stream.service.js'
@@ -64,6 +65,7 @@ export interface Services {
   newsletters: NewslettersService
   account: AccountService
   extras: ExtrasService
+  dashboard: DashboardService
 }
 
 /** Event delivery settings (the dispatcher's policy, the webhook timeout, retention). */
@@ -240,5 +242,6 @@ export function createServices(deps: ServiceDeps): Services {
       network: deps.network,
     }),
     extras: new ExtrasService(sessionDeps),
+    dashboard: new DashboardService(users, sessions, dispatcher),
   }
 }

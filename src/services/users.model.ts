@@ -1,3 +1,4 @@
+import type { WebhookFormat } from '../events/sinks/webhook.sink.js'
 /** Domain types of a Zapwire user (one WhatsApp number), independent of rows and wire shapes. */
 
 export type CallRejectType = 'busy' | 'decline' | 'unavailable'
@@ -35,7 +36,7 @@ export interface UserSettings {
   /** The webhook receives events (DIGIGO's `active`); false keeps its URL but sends nothing. */
   webhookActive: boolean
   /** `json` (Miauzap's {event, instance, data}) or `wuzapi-form` (upstream wuzapi's form). */
-  webhookFormat: 'json' | 'wuzapi-form'
+  webhookFormat: WebhookFormat
   /** Subscribed event names, or `['All']`. */
   events: string[]
   skipMediaDownload: boolean
@@ -102,6 +103,8 @@ export interface User {
   token: string
   jid: string
   lid: string
+  /** Mega-api's instance key ('' when unset: the id serves). */
+  instanceKey: string
   /** Unix seconds; 0 = never. */
   expiration: number
   /** Messages kept per chat; 0 = history off. */
@@ -117,6 +120,8 @@ export interface User {
 export interface UserInput {
   name?: string
   token?: string
+  /** '' clears it. */
+  instanceKey?: string
   webhook?: string
   webhookActive?: boolean
   webhookFormat?: string

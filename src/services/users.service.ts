@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Cipher, tokenHash } from '../crypto/cipher.js'
 import { parseSubscription } from '../events/catalogue.js'
+import { WEBHOOK_FORMATS } from '../events/sinks/webhook.sink.js'
 import { urlProblem } from '../lib/url-guard.js'
 import type { UsersRepository } from '../store/users.repository.js'
 import type { UserRow } from '../store/users.table.js'
@@ -74,6 +75,7 @@ export class UsersService {
         token_enc: this.cipher.encrypt(token),
         jid: '',
         lid: '',
+        instance_key: instanceKeyOf(input.instanceKey) ?? null,
         expiration: checkedWhole('expiration', input.expiration ?? 0),
         history: checkedWhole('history', input.history ?? 0),
         settings: JSON.stringify(settings),
@@ -86,8 +88,15 @@ export class UsersService {
       await this.changed(user.id)
       return user
     } catch (err) {
-      throw uniqueViolation(err) ? new AppError('TOKEN_TAKEN', 'token already in use') : err
+      throw taken(err, input, 'token already in use')
     }
+  }
+
+  /** A Mega-api instance by its key (or the user's id when it has none). */
+  async getByInstanceKey(key: string): Promise<User> {
+    const row = await this.repo.findByInstanceKey(key)
+    if (!row) throw new AppError('USER_NOT_FOUND', 'instance not found')
+    return this.toUser(row)
   }
 
   /** Partial update: absent fields keep their value; nested configs merge key by key. */
@@ -163,6 +172,9 @@ export class UsersService {
     try {
       const row = await this.repo.updateIfVersion(current.id, current.version, {
         ...(input.name !== undefined ? { name: requireName(input.name) } : {}),
+        ...(input.instanceKey !== undefined
+          ? { instance_key: instanceKeyOf(input.instanceKey) ?? null }
+          : {}),
         ...(token !== undefined
           ? { token_hash: tokenHash(token), token_enc: this.cipher.encrypt(token) }
           : {}),
@@ -176,7 +188,7 @@ export class UsersService {
       })
       return row && this.toUser(row)
     } catch (err) {
-      throw uniqueViolation(err) ? new AppError('TOKEN_TAKEN', 'Token already in use') : err
+      throw taken(err, input, 'Token already in use')
     }
   }
 
@@ -189,9 +201,9 @@ export class UsersService {
     }
     if (input.webhookActive !== undefined) settings.webhookActive = input.webhookActive
     if (input.webhookFormat !== undefined) {
-      if (input.webhookFormat !== 'json' && input.webhookFormat !== 'wuzapi-form')
-        throw validation('webhook format must be json or wuzapi-form')
-      settings.webhookFormat = input.webhookFormat
+      if (!(WEBHOOK_FORMATS as readonly string[]).includes(input.webhookFormat))
+        throw validation(`webhook format must be ${WEBHOOK_FORMATS.join(', ')}`)
+      settings.webhookFormat = input.webhookFormat as UserSettings['webhookFormat']
     }
     if (input.events !== undefined) {
       const { events, unknown } = parseSubscription(input.events)
@@ -270,6 +282,7 @@ export class UsersService {
       token: this.cipher.decrypt(row.token_enc),
       jid: row.jid,
       lid: row.lid,
+      instanceKey: row.instance_key ?? '',
       expiration: Number(row.expiration),
       history: Number(row.history),
       version: Number(row.version),
@@ -279,6 +292,25 @@ export class UsersService {
       secrets: { ...defaultSecrets(), ...this.cipher.decryptJson<Partial<UserSecrets>>(row.secrets_enc) },
     }
   }
+}
+
+/** A checked instance key: undefined = absent, null = cleared. */
+function instanceKeyOf(key: string | undefined): string | null | undefined {
+  if (key === undefined) return undefined
+  const trimmed = key.trim()
+  if (trimmed === '') return null
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(trimmed))
+    throw validation('instanceKey must be 1 to 100 letters, digits, dots, dashes or underscores')
+  return trimmed
+}
+
+/** A unique-constraint violation, named by what the input tried to take. */
+function taken(err: unknown, input: UserInput, tokenMessage: string): unknown {
+  if (!uniqueViolation(err)) return err
+  const detail = String((err as { detail?: string; message?: string }).detail ?? (err as Error).message)
+  if (input.instanceKey && /instance_key/.test(detail))
+    return new AppError('TOKEN_TAKEN', 'instanceKey already in use')
+  return new AppError('TOKEN_TAKEN', tokenMessage)
 }
 
 function requireName(name: string): string {

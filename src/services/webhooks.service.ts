@@ -1,7 +1,7 @@
 import type { Dispatcher, SinkSource } from '../events/dispatcher.js'
 import type { Outbox } from '../events/outbox.js'
 import type { Sink } from '../events/sink.js'
-import { type WebhookClient, WebhookSink } from '../events/sinks/webhook.sink.js'
+import { type WebhookClient, type WebhookFormat, WebhookSink } from '../events/sinks/webhook.sink.js'
 import { skipped } from '../events/skips.js'
 import { AppError, validation } from './errors.js'
 import type { User } from './users.model.js'
@@ -11,7 +11,7 @@ export interface WebhookView {
   url: string
   events: string[]
   active: boolean
-  format: 'json' | 'wuzapi-form'
+  format: WebhookFormat
 }
 
 export interface WebhookChange {
@@ -52,7 +52,7 @@ export class WebhooksService implements SinkSource {
               format: u.settings.webhookFormat,
               events: u.settings.events,
               hmacKey: u.secrets.hmacKey,
-              user: { id: u.id, name: u.name, token: u.token },
+              user: { id: u.id, name: u.name, token: u.token, instanceKey: u.instanceKey || u.id },
               blockPrivate: this.options.blockPrivateUrls,
               skip: (event) => skipped(u.settings, event),
             },

@@ -18,6 +18,17 @@ export class UsersRepository {
     return this.db.selectFrom('users').selectAll().where('serial', '=', serial).executeTakeFirst()
   }
 
+  /** By Mega-api instance key, or by id for a user without one. */
+  findByInstanceKey(key: string): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where((eb) =>
+        eb.or([eb('instance_key', '=', key), eb.and([eb('id', '=', key), eb('instance_key', 'is', null)])]),
+      )
+      .executeTakeFirst()
+  }
+
   findByTokenHash(hash: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('token_hash', '=', hash).executeTakeFirst()
   }

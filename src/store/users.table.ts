@@ -9,6 +9,8 @@ export interface UsersTable {
   token_enc: string
   jid: string
   lid: string
+  /** Mega-api's instance key, unique; null: the id serves. */
+  instance_key: string | null
   /** Unix seconds; 0 = never. pg returns bigint as a string. */
   expiration: number | string
   history: number

@@ -1,7 +1,9 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from 'baileys'
 import { type Account, lidJid, pnJid } from './accounts.js'
+import { changeLinks, createGeneralChat, readsCommunity, requestedParent, subGroups } from './communities.js'
 import type { ChatConnection } from './connection.js'
+import { children, forbidden, groupNode, notFound, participant, requester, text } from './group-nodes.js'
 import { now, type TestNetwork } from './network.js'
 
 export type Role = 'superadmin' | 'admin' | null
@@ -35,13 +37,6 @@ export interface Group {
   linkedParent: string | undefined
 }
 
-const children = (node: BinaryNode | undefined): BinaryNode[] =>
-  Array.isArray(node?.content) ? node.content : []
-const text = (node: BinaryNode | undefined) =>
-  node?.content instanceof Uint8Array ? Buffer.from(node.content).toString() : String(node?.content ?? '')
-const forbidden = (): BinaryNode[] => [{ tag: 'error', attrs: { code: '403', text: 'forbidden' } }]
-const notFound = (): BinaryNode[] => [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }]
-
 /** Groups: their state, the `w:g2` IQs that read and change it, and the `w:gp2` notifications. */
 export class Groups {
   private readonly byId = new Map<string, Group>()
@@ -50,6 +45,10 @@ export class Groups {
 
   get(jid: string): Group | undefined {
     return this.byId.get(jid.split('@')[0] ?? '')
+  }
+
+  all(): Group[] {
+    return [...this.byId.values()]
   }
 
   /** Answers a `w:g2` IQ from `actor`; returns the result's children. */
@@ -63,9 +62,7 @@ export class Groups {
     if (!group) return notFound()
     const role = group.members.get(actor)
     // Members of a community's linked groups may read the community and its sub-groups.
-    const communityMember =
-      group.isParent &&
-      [...this.byId.values()].some((g) => g.linkedParent === group.id && g.members.has(actor))
+    const communityMember = readsCommunity(this, group, actor)
     if (role === undefined && !(communityMember && (op.tag === 'query' || op.tag === 'sub_groups')))
       return forbidden()
     const admin = role !== null && role !== undefined
@@ -143,21 +140,9 @@ export class Groups {
         return admin ? this.answerRequests(group, actor, op) : forbidden()
       case 'links':
       case 'unlink':
-        return admin ? this.changeLinks(group, actor, op) : forbidden()
+        return admin ? changeLinks(this, group, actor, op) : forbidden()
       case 'sub_groups':
-        return [
-          {
-            tag: 'sub_groups',
-            attrs: {},
-            content: [...this.byId.values()]
-              .filter((g) => g.linkedParent === group.id)
-              .map((g) => ({
-                tag: 'group',
-                attrs: { id: g.id, subject: g.subject, creation: g.creation, size: String(g.members.size) },
-                content: g.isDefaultSubGroup ? [{ tag: 'default_sub_group', attrs: {} }] : [],
-              })),
-          },
-        ]
+        return subGroups(this, group)
       case 'announcement':
       case 'not_announcement':
       case 'locked':
@@ -182,7 +167,7 @@ export class Groups {
       for (const { attrs } of getBinaryNodeChildren(op, 'group')) {
         const group = this.get(attrs.id ?? '')
         if (!group?.members.has(actor)) continue
-        this.notify(group, actor, { tag: 'leave', attrs: {}, content: [this.participant(actor)] })
+        this.notify(group, actor, { tag: 'leave', attrs: {}, content: [participant(actor)] })
         group.members.delete(actor)
       }
       return undefined
@@ -201,7 +186,7 @@ export class Groups {
             {
               tag: 'created_membership_requests',
               attrs: { request_method: 'invite_link' },
-              content: [this.requester(actor)],
+              content: [requester(actor)],
             },
             [actor],
             admins,
@@ -214,7 +199,7 @@ export class Groups {
         this.notify(group, actor, {
           tag: 'add',
           attrs: { reason: 'invite' },
-          content: [this.participant(actor)],
+          content: [participant(actor)],
         })
       }
       return [{ tag: 'group', attrs: { jid: `${group.id}@g.us` } }]
@@ -222,7 +207,8 @@ export class Groups {
     return undefined
   }
 
-  private create(creator: Account, op: BinaryNode): BinaryNode {
+  /** A new group (or community, with `<parent>`) made by `creator`; answers its `<group>` node. */
+  create(creator: Account, op: BinaryNode): BinaryNode {
     let id: string
     do id = `120363${String(randomInt(10 ** 11, 10 ** 12))}`
     while (this.byId.has(id))
@@ -249,8 +235,7 @@ export class Groups {
     }
     const description = getBinaryNodeChild(op, 'description')
     if (description) group.description = text(getBinaryNodeChild(description, 'body'))
-    const parent = this.get(getBinaryNodeChild(op, 'linked_parent')?.attrs.jid ?? '')
-    if (parent?.isParent && parent.members.get(creator)) group.linkedParent = parent.id
+    group.linkedParent = requestedParent(this, op, creator)
     for (const { attrs } of getBinaryNodeChildren(op, 'participant')) {
       const found = this.net.accounts.resolve(attrs.jid ?? '')
       if (found && !group.members.has(found.account)) group.members.set(found.account, null)
@@ -259,13 +244,8 @@ export class Groups {
     const node = this.node(group)
     this.notify(group, creator, { tag: 'create', attrs: {}, content: [node] })
     // A community comes with its announcement group ("general chat"), where only admins send.
-    if (group.isParent && getBinaryNodeChild(op, 'create_general_chat')) {
-      const general = this.create(creator, { tag: 'create', attrs: { subject: group.subject }, content: [] })
-      const announcement = this.get(general.attrs.id ?? '')!
-      announcement.announce = true
-      announcement.isDefaultSubGroup = true
-      announcement.linkedParent = group.id
-    }
+    if (group.isParent && getBinaryNodeChild(op, 'create_general_chat'))
+      createGeneralChat(this, group, creator)
     return node
   }
 
@@ -289,7 +269,7 @@ export class Groups {
         this.notify(
           group,
           actor,
-          { tag: 'revoked_membership_requests', attrs: {}, content: [this.requester(found)] },
+          { tag: 'revoked_membership_requests', attrs: {}, content: [requester(found)] },
           [found],
         )
       }
@@ -299,7 +279,7 @@ export class Groups {
       this.notify(group, actor, {
         tag: 'add',
         attrs: { reason: 'membership_approval' },
-        content: approved.map((a) => this.participant(a)),
+        content: approved.map((a) => participant(a)),
       })
     }
     return [
@@ -309,49 +289,6 @@ export class Groups {
         content: [{ tag: verb, attrs: {}, content: results }],
       },
     ]
-  }
-
-  /** Links groups to (or unlinks them from) the community `parent`; the actor must admin both. */
-  private changeLinks(parent: Group, actor: Account, op: BinaryNode): BinaryNode[] {
-    if (!parent.isParent) return [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }]
-    const link = op.tag === 'links'
-    const nodes = link
-      ? getBinaryNodeChildren(op, 'link').flatMap((l) => getBinaryNodeChildren(l, 'group'))
-      : getBinaryNodeChildren(op, 'group')
-    const announcement = [...this.byId.values()].find(
-      (g) => g.isDefaultSubGroup && g.linkedParent === parent.id,
-    )
-    for (const node of nodes) {
-      const child = this.get(node.attrs.jid ?? '')
-      if (!child) return notFound()
-      if (!child.members.get(actor)) return forbidden()
-      if (child.isParent || child.isDefaultSubGroup)
-        return [{ tag: 'error', attrs: { code: '400', text: 'bad-request' } }]
-      if (link && child.linkedParent && child.linkedParent !== parent.id)
-        return [{ tag: 'error', attrs: { code: '409', text: 'conflict' } }]
-      if (!link && child.linkedParent !== parent.id) return notFound()
-      child.linkedParent = link ? parent.id : undefined
-      if (link && announcement) {
-        // The linked group's members become members of the community's announcement group.
-        const joining = [...child.members.keys()].filter((a) => !announcement.members.has(a))
-        for (const a of joining) announcement.members.set(a, null)
-        if (joining.length > 0)
-          this.notify(announcement, actor, {
-            tag: 'add',
-            attrs: { reason: 'linked_group_join' },
-            content: joining.map((a) => this.participant(a)),
-          })
-      }
-    }
-    return link
-      ? [
-          {
-            tag: 'links',
-            attrs: {},
-            content: [{ tag: 'link', attrs: { link_type: 'sub_group' }, content: nodes }],
-          },
-        ]
-      : [{ tag: 'unlink', attrs: { unlink_type: 'sub_group' }, content: nodes }]
   }
 
   /**
@@ -387,11 +324,6 @@ export class Groups {
     return group.picture ? [{ tag: 'picture', attrs: { id: group.picture.id } }] : undefined
   }
 
-  /** A requester as WhatsApp names one in membership-request notifications (LID, phone alongside). */
-  private requester(account: Account): BinaryNode {
-    return { tag: 'participant', attrs: { jid: lidJid(account.lid), phone_number: pnJid(account.phone) } }
-  }
-
   private changeMembers(group: Group, actor: Account, op: BinaryNode): BinaryNode[] {
     const results: BinaryNode[] = []
     const changed: Account[] = []
@@ -416,7 +348,7 @@ export class Groups {
       this.notify(
         group,
         actor,
-        { tag: op.tag, attrs: {}, content: changed.map((a) => this.participant(a)) },
+        { tag: op.tag, attrs: {}, content: changed.map((a) => participant(a)) },
         audience,
       )
     }
@@ -427,7 +359,7 @@ export class Groups {
    * A `w:gp2` notification to every member's devices (and to `extra` accounts), or only to `only`
    * (and `extra`) when given.
    */
-  private notify(group: Group, actor: Account, child: BinaryNode, extra: Account[] = [], only?: Account[]) {
+  notify(group: Group, actor: Account, child: BinaryNode, extra: Account[] = [], only?: Account[]) {
     const audience = new Set([...(only ?? group.members.keys()), ...extra])
     for (const account of audience) {
       for (const device of account.devices.values()) {
@@ -448,55 +380,8 @@ export class Groups {
     }
   }
 
-  private participant(account: Account, role?: Role): BinaryNode {
-    return {
-      tag: 'participant',
-      attrs: { jid: pnJid(account.phone), lid: lidJid(account.lid), ...(role ? { type: role } : {}) },
-    }
-  }
-
   /** The `<group>` node Baileys' `extractGroupMetadata` reads. */
   node(group: Group): BinaryNode {
-    const content: BinaryNode[] = [...group.members].map(([account, role]) => this.participant(account, role))
-    if (group.description) {
-      content.push({
-        tag: 'description',
-        attrs: { id: 'desc', participant: pnJid(group.creator.phone), t: group.creation },
-        content: [{ tag: 'body', attrs: {}, content: group.description }],
-      })
-    }
-    if (group.announce) content.push({ tag: 'announcement', attrs: {} })
-    if (group.locked) content.push({ tag: 'locked', attrs: {} })
-    if (group.ephemeral > 0)
-      content.push({ tag: 'ephemeral', attrs: { expiration: String(group.ephemeral) } })
-    if (group.joinApproval)
-      content.push({
-        tag: 'membership_approval_mode',
-        attrs: {},
-        content: [{ tag: 'group_join', attrs: { state: 'on' } }],
-      })
-    content.push({
-      tag: 'member_add_mode',
-      attrs: {},
-      content: Buffer.from(group.allMembersAdd ? 'all_member_add' : 'admin_add'),
-    })
-    if (group.isParent)
-      content.push({ tag: 'parent', attrs: { default_membership_approval_mode: 'request_required' } })
-    if (group.linkedParent)
-      content.push({ tag: 'linked_parent', attrs: { jid: `${group.linkedParent}@g.us` } })
-    if (group.isDefaultSubGroup) content.push({ tag: 'default_sub_group', attrs: {} })
-    return {
-      tag: 'group',
-      attrs: {
-        id: group.id,
-        subject: group.subject,
-        s_t: group.subjectTime,
-        s_o: pnJid(group.subjectOwner.phone),
-        creation: group.creation,
-        creator: pnJid(group.creator.phone),
-        size: String(group.members.size),
-      },
-      content,
-    }
+    return groupNode(group)
   }
 }

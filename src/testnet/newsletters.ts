@@ -3,8 +3,9 @@ import { type BinaryNode, getBinaryNodeChild, getBinaryNodeChildren } from 'bail
 import type { Account, Device } from './accounts.js'
 import type { ChatConnection } from './connection.js'
 import { now, type TestNetwork } from './network.js'
+import { answerMex, newsletterJson, roleOf, text } from './newsletter-graphql.js'
 
-interface Text {
+export interface Text {
   id: string
   text: string
   updateTime: string
@@ -43,34 +44,6 @@ export interface Newsletter {
 /** How long a live-updates subscription lasts, in seconds (what WhatsApp answers). */
 export const LIVE_UPDATES_SECONDS = 300
 
-/** `w:mex` GraphQL operations by query id (Baileys rc14's ids, plus the subscribed list's). */
-const QUERIES: Record<string, { op: string; path: string }> = {
-  '8823471724422422': { op: 'create', path: 'xwa2_newsletter_create' },
-  '6563316087068696': { op: 'metadata', path: 'xwa2_newsletter' },
-  '6388546374527196': { op: 'subscribed', path: 'xwa2_newsletter_subscribed' },
-  '24404358912487870': { op: 'follow', path: 'xwa2_newsletter_join_v2' },
-  '9767147403369991': { op: 'unfollow', path: 'xwa2_newsletter_leave_v2' },
-  '29766401636284406': { op: 'mute', path: 'xwa2_newsletter_mute_v2' },
-  '9864994326891137': { op: 'unmute', path: 'xwa2_newsletter_unmute_v2' },
-  '24250201037901610': { op: 'update', path: 'xwa2_newsletter_update' },
-  '7130823597031706': { op: 'admin_count', path: 'xwa2_newsletter_admin' },
-  '30062808666639665': { op: 'delete', path: 'xwa2_newsletter_delete_v2' },
-}
-
-class GraphError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-const text = (value: string, t = now()): Text => ({
-  id: `${t}${randomInt(100_000, 999_999)}`,
-  text: value,
-  updateTime: `${t}000000`,
-})
 const INVITE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
 /** Newsletters (channels): their state and the `newsletter` / `w:mex` IQs that read and change it. */
@@ -83,12 +56,20 @@ export class Newsletters {
     return this.byJid.get(jid)
   }
 
+  all(): Newsletter[] {
+    return [...this.byJid.values()]
+  }
+
+  delete(jid: string): void {
+    this.byJid.delete(jid)
+  }
+
   /** Answers a `newsletter` or `w:mex` IQ; returns the result's children (undefined: empty). */
   answer(conn: ChatConnection, iq: BinaryNode): BinaryNode[] | undefined {
     const account = conn.account
     const [op] = Array.isArray(iq.content) ? iq.content : []
     if (!account || !op) return undefined
-    if (iq.attrs.xmlns === 'w:mex') return this.mex(conn, account, op)
+    if (iq.attrs.xmlns === 'w:mex') return answerMex(this, this.net, conn, account, op)
     const error = (code: number, text: string) => [{ tag: 'error', attrs: { code: String(code), text } }]
     if (op.tag === 'messages') {
       const newsletter = this.get(op.attrs.jid ?? '')
@@ -145,7 +126,7 @@ export class Newsletters {
       })
       return
     }
-    if (this.role(newsletter, account) !== 'ADMIN' && this.role(newsletter, account) !== 'OWNER')
+    if (roleOf(newsletter, account) !== 'ADMIN' && roleOf(newsletter, account) !== 'OWNER')
       return void ack({ error: '403' })
     const plaintext = getBinaryNodeChild(message, 'plaintext')?.content
     if (!(plaintext instanceof Uint8Array)) return void ack({ error: '400' })
@@ -197,13 +178,13 @@ export class Newsletters {
     if (!newsletter) return false
     if (follow && !newsletter.followers.has(account)) newsletter.followers.set(account, { muted: false })
     if (!follow) newsletter.followers.delete(account)
-    const role = this.role(newsletter, account)
+    const role = roleOf(newsletter, account)
     this.notifyOwnDevices(
       account,
       actor,
       follow ? 'NotificationNewsletterJoin' : 'NotificationNewsletterLeave',
       follow
-        ? { xwa2_notify_newsletter_on_join: this.json(newsletter, account) }
+        ? { xwa2_notify_newsletter_on_join: newsletterJson(newsletter, account) }
         : { xwa2_notify_newsletter_on_leave: { id: jid, role } },
     )
     return true
@@ -219,85 +200,8 @@ export class Newsletters {
     return Boolean(follower)
   }
 
-  /** A `w:mex` GraphQL query: `<query query_id>{"variables":…}</query>` → `<result>{"data":…}</result>`. */
-  private mex(conn: ChatConnection, account: Account, query: BinaryNode): BinaryNode[] {
-    const known = QUERIES[query.attrs.query_id ?? '']
-    let body: unknown
-    try {
-      if (!known) throw new GraphError(400, `unknown query ${query.attrs.query_id}`)
-      const raw = query.content instanceof Uint8Array ? Buffer.from(query.content).toString() : '{}'
-      const variables = (JSON.parse(raw) as { variables?: Record<string, unknown> }).variables ?? {}
-      body = { data: { [known.path]: this.operate(conn, account, known.op, variables) } }
-    } catch (err) {
-      if (!(err instanceof GraphError)) throw err
-      body = { errors: [{ message: err.message, extensions: { error_code: err.code } }] }
-    }
-    return [{ tag: 'result', attrs: {}, content: Buffer.from(JSON.stringify(body)) }]
-  }
-
-  private operate(conn: ChatConnection, account: Account, op: string, v: Record<string, unknown>): unknown {
-    if (op === 'create') {
-      const input = (v.input ?? v.newsletter_input ?? {}) as { name?: string; description?: string | null }
-      if (!input.name?.trim()) throw new GraphError(400, 'name is required')
-      const newsletter = this.create(account, input.name, input.description ?? '')
-      const json = this.json(newsletter, account)
-      // Baileys rc14 reads `thread_metadata.picture.id` of a new channel unconditionally.
-      json.thread_metadata.picture ??= { id: '', type: 'IMAGE', direct_path: '' }
-      return json
-    }
-    if (op === 'subscribed') {
-      return [...this.byJid.values()]
-        .filter((n) => this.role(n, account) !== 'GUEST')
-        .map((n) => this.json(n, account))
-    }
-    if (op === 'metadata') {
-      const input = (v.input ?? {}) as { key?: string; type?: string }
-      const key = String(input.key ?? '')
-      const found =
-        input.type === 'INVITE'
-          ? [...this.byJid.values()].find((n) => n.invite === key.replace(/^.*\/channel\//, ''))
-          : this.get(key)
-      if (!found) throw new GraphError(404, 'Newsletter not found')
-      const json = this.json(found, account)
-      return v.fetch_viewer_metadata === false ? { ...json, viewer_metadata: null } : json
-    }
-    const jid = String(v.newsletter_id ?? '')
-    const newsletter = this.get(jid)
-    if (!newsletter) throw new GraphError(404, 'Newsletter not found')
-    const role = this.role(newsletter, account)
-    const admin = role === 'OWNER' || role === 'ADMIN'
-    switch (op) {
-      case 'follow':
-      case 'unfollow':
-        if (role !== 'OWNER') this.follow(account, jid, op === 'follow', conn.device)
-        return { id: jid }
-      case 'mute':
-      case 'unmute':
-        if (!newsletter.followers.has(account) && !admin) throw new GraphError(403, 'Not a subscriber')
-        this.mute(account, jid, op === 'mute', conn.device)
-        return { id: jid }
-      case 'update': {
-        if (!admin) throw new GraphError(403, 'Not an admin')
-        const updates = (v.updates ?? {}) as { name?: string; description?: string; picture?: string }
-        if (typeof updates.name === 'string') newsletter.name = text(updates.name)
-        if (typeof updates.description === 'string') newsletter.description = text(updates.description)
-        if (updates.picture === '') newsletter.picture = undefined
-        else if (updates.picture && this.net.media)
-          newsletter.picture = this.net.media.put(Buffer.from(updates.picture, 'base64'))
-        return this.json(newsletter, account)
-      }
-      case 'admin_count':
-        return { admin_count: 1 + newsletter.admins.size }
-      case 'delete':
-        if (role !== 'OWNER') throw new GraphError(403, 'Not the owner')
-        this.byJid.delete(jid)
-        return { id: jid }
-      default:
-        throw new GraphError(400, `unsupported operation ${op}`)
-    }
-  }
-
-  private create(owner: Account, name: string, description: string): Newsletter {
+  /** A new channel owned by `owner`. */
+  create(owner: Account, name: string, description: string): Newsletter {
     let jid: string
     do jid = `120363${randomInt(10 ** 11, 10 ** 12)}@newsletter`
     while (this.byJid.has(jid))
@@ -318,37 +222,6 @@ export class Newsletters {
     }
     this.byJid.set(jid, newsletter)
     return newsletter
-  }
-
-  private role(newsletter: Newsletter, account: Account): 'OWNER' | 'ADMIN' | 'SUBSCRIBER' | 'GUEST' {
-    if (newsletter.owner === account) return 'OWNER'
-    if (newsletter.admins.has(account)) return 'ADMIN'
-    return newsletter.followers.has(account) ? 'SUBSCRIBER' : 'GUEST'
-  }
-
-  /** The channel as WhatsApp's GraphQL answers it, seen by `viewer`. */
-  private json(n: Newsletter, viewer: Account) {
-    const textJson = (t: Text) => ({ id: t.id, text: t.text, update_time: t.updateTime })
-    const picture = n.picture ? { id: n.picture.id, type: 'IMAGE', direct_path: n.picture.directPath } : null
-    return {
-      id: n.jid,
-      state: { type: 'ACTIVE' },
-      thread_metadata: {
-        creation_time: n.creation,
-        description: textJson(n.description),
-        handle: null,
-        invite: n.invite,
-        name: textJson(n.name),
-        picture: picture as { id: string; type: string; direct_path: string } | null,
-        preview: picture ? { ...picture, type: 'PREVIEW' } : null,
-        subscribers_count: String(n.followers.size),
-        verification: 'UNVERIFIED',
-      },
-      viewer_metadata: {
-        mute: n.followers.get(viewer)?.muted ? 'ON' : 'OFF',
-        role: this.role(n, viewer),
-      },
-    }
   }
 
   private postNodes(posts: Post[]): BinaryNode[] {

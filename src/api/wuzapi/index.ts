@@ -3,26 +3,35 @@ import { authorizationValue, userToken } from '../../server/credentials.js'
 import { keyNormalizer } from '../../server/normalize.js'
 import type { Services } from '../../services/index.js'
 import type { User } from '../../services/users.model.js'
-import { accountRoutes } from './account.routes.js'
 import { adminInstancesRoutes } from './admin-instances.routes.js'
 import { adminUsersRoutes } from './admin-users.routes.js'
+import { businessRoutes } from './business.routes.js'
+import { callsRoutes } from './calls.routes.js'
 import { chatRoutes } from './chat.routes.js'
 import { chatSettingsRoutes } from './chat-settings.routes.js'
 import { communityRoutes } from './community.routes.js'
+import { dashboardRoutes } from './dashboard.routes.js'
 import { deliveriesRoutes } from './deliveries.routes.js'
+import { devicesRoutes } from './devices.routes.js'
 import { wuzapiErrorHandler } from './errors.js'
 import { eventsRoutes } from './events.routes.js'
-import { extrasRoutes } from './extras.routes.js'
 import { globalRoutes } from './global.routes.js'
 import { groupRoutes } from './group.routes.js'
 import { identityRoutes } from './identity.routes.js'
+import { labelsRoutes } from './labels.routes.js'
+import { lookupsRoutes } from './lookups.routes.js'
 import { mediaRoutes } from './media.routes.js'
 import { monitoringRoutes } from './monitoring.routes.js'
 import { newsletterRoutes } from './newsletter.routes.js'
+import { privacyRoutes } from './privacy.routes.js'
+import { profileRoutes } from './profile.routes.js'
+import { proxyRoutes } from './proxy.routes.js'
 import { rabbitmqRoutes } from './rabbitmq.routes.js'
 import { s3Routes } from './s3.routes.js'
 import { sessionRoutes } from './session.routes.js'
 import { sessionSettingsRoutes } from './session-settings.routes.js'
+import { statusPostsRoutes } from './status-posts.routes.js'
+import { syncRoutes } from './sync.routes.js'
 import { userRoutes } from './user.routes.js'
 import { webhookRoutes } from './webhook.routes.js'
 import { wsRoutes } from './ws.routes.js'
@@ -53,6 +62,7 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
 
   await app.register(wsRoutes, { services })
   await app.register(monitoringRoutes, { services })
+  await app.register(dashboardRoutes, { services })
 
   await app.register(async (user) => {
     user.addHook('onRequest', async (req) => {
@@ -71,8 +81,16 @@ export const wuzapiDialect: FastifyPluginAsync<{ services: Services }> = async (
     await user.register(groupRoutes, { services })
     await user.register(communityRoutes, { services })
     await user.register(newsletterRoutes, { services })
-    await user.register(accountRoutes, { services })
-    await user.register(extrasRoutes, { services })
+    await user.register(lookupsRoutes, { services })
+    await user.register(profileRoutes, { services })
+    await user.register(privacyRoutes, { services })
+    await user.register(proxyRoutes, { services })
+    await user.register(callsRoutes, { services })
+    await user.register(statusPostsRoutes, { services })
+    await user.register(labelsRoutes, { services })
+    await user.register(businessRoutes, { services })
+    await user.register(devicesRoutes, { services })
+    await user.register(syncRoutes, { services })
     await user.register(mediaRoutes, { services, fileLimit: 100 * 2 ** 20 })
   })
 }

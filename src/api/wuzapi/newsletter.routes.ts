@@ -1,89 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { type TSchema, Type } from '@sinclair/typebox'
+import { Type } from '@sinclair/typebox'
 import type { Services } from '../../services/index.js'
-import type { NewsletterMetadata, NewsletterPost } from '../../services/newsletters.service.js'
-import { errorResponses } from './envelope.js'
-
-const tags = ['Newsletter']
-const security = [{ ApiKeyAuth: [] }]
-const ref = Type.Ref('WuzapiError')
-const Jid = Type.String({ minLength: 1, description: 'Newsletter JID (120363…@newsletter)' })
-const ServerId = Type.Integer({ minimum: 1, description: 'The message’s server id in the channel' })
-const responses = (ok: TSchema) => ({ 200: ok, ...errorResponses, 409: ref, 422: ref })
-const Done = Type.Object({ success: Type.Boolean(), message: Type.String() })
-
-const TextField = Type.Object({ id: Type.String(), text: Type.String(), update_time: Type.String() })
-const Raw = Type.Object({
-  id: Type.String(),
-  state: Type.Object({ type: Type.String() }),
-  thread_metadata: Type.Object({
-    creation_time: Type.String(),
-    description: TextField,
-    invite: Type.String(),
-    name: TextField,
-    picture: Type.Optional(
-      Type.Object({ id: Type.String(), direct_path: Type.String(), type: Type.String() }),
-    ),
-    subscribers_count: Type.String(),
-    verification: Type.String(),
-  }),
-  viewer_metadata: Type.Union([Type.Object({ mute: Type.String(), role: Type.String() }), Type.Null()]),
-})
-const Summary = {
-  jid: Type.String(),
-  name: Type.String(),
-  description: Type.String(),
-  subscribers: Type.Integer(),
-  muted: Type.Boolean(),
-  invite_code: Type.String(),
-  role: Type.String({ description: 'owner, admin, subscriber or guest' }),
-}
-const Post = Type.Object({
-  id: Type.String(),
-  server_id: Type.Integer(),
-  type: Type.String(),
-  timestamp: Type.Integer(),
-  text: Type.Optional(Type.String()),
-  caption: Type.Optional(Type.String()),
-  views_count: Type.Integer(),
-  reaction_counts: Type.Record(Type.String(), Type.Integer()),
-  media: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-})
-
-const toRaw = (m: NewsletterMetadata) => ({
-  id: m.jid,
-  state: { type: m.state },
-  thread_metadata: {
-    creation_time: String(m.creationTime),
-    description: { id: m.description.id, text: m.description.text, update_time: m.description.updateTime },
-    invite: m.invite,
-    name: { id: m.name.id, text: m.name.text, update_time: m.name.updateTime },
-    ...(m.picture ? { picture: { id: m.picture.id, direct_path: m.picture.directPath, type: 'image' } } : {}),
-    subscribers_count: String(m.subscribers),
-    verification: m.verification,
-  },
-  viewer_metadata: m.viewer ?? null,
-})
-const toSummary = (m: NewsletterMetadata) => ({
-  jid: m.jid,
-  name: m.name.text,
-  description: m.description.text,
-  subscribers: m.subscribers,
-  muted: m.viewer?.mute === 'on',
-  invite_code: m.invite,
-  role: m.viewer?.role ?? 'guest',
-})
-const toPost = (p: NewsletterPost) => ({
-  id: p.id,
-  server_id: p.serverId,
-  type: p.type,
-  timestamp: p.timestamp,
-  ...(p.text !== undefined ? { text: p.text } : {}),
-  ...(p.caption !== undefined ? { caption: p.caption } : {}),
-  views_count: p.viewsCount,
-  reaction_counts: p.reactionCounts,
-  ...(p.media ? { media: p.media } : {}),
-})
+import { toAdminInvite, toInfo, toPost, toRaw, toSummary } from './newsletter.mapper.js'
+import {
+  AdminInviteAnswer,
+  AdminInviteBody,
+  Count,
+  Done,
+  Jid,
+  Post,
+  Raw,
+  responses,
+  SendBody,
+  ServerId,
+  Summary,
+  security,
+  tags,
+} from './newsletter.schemas.js'
 
 /** Newsletters (channels): /newsletter/*, answered in DIGIGO's flat shapes. */
 export const newsletterRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (
@@ -171,10 +104,7 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         ),
       },
     },
-    async (req) => {
-      const m = await newsletters.info(req.user!.id, req.body.jid)
-      return { ...toSummary(m), creation_time: m.creationTime, verification: m.verification, state: m.state }
-    },
+    async (req) => toInfo(await newsletters.info(req.user!.id, req.body.jid)),
   )
 
   app.post(
@@ -184,16 +114,7 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         tags,
         security,
         summary: 'Post to a channel you own or administer: text, image, video, document or audio (as PTT)',
-        body: Type.Object({
-          jid: Jid,
-          message: Type.Optional(Type.String({ 'x-aliases': ['text', 'body'] })),
-          image: Type.Optional(Type.String()),
-          video: Type.Optional(Type.String()),
-          document: Type.Optional(Type.String()),
-          audio: Type.Optional(Type.String()),
-          caption: Type.Optional(Type.String()),
-          filename: Type.Optional(Type.String({ 'x-aliases': ['file_name'] })),
-        }),
+        body: SendBody,
         response: responses(
           Type.Object({ success: Type.Boolean(), id: Type.String(), timestamp: Type.Integer() }),
         ),
@@ -279,7 +200,7 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         summary: 'A channel’s messages, newest `count`, before a server id (oldest first)',
         body: Type.Object({
           jid: Jid,
-          count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+          count: Count,
           before: Type.Optional(Type.Integer({ minimum: 0 })),
         }),
         response: responses(Type.Object({ success: Type.Boolean(), messages: Type.Array(Post) })),
@@ -301,7 +222,7 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         summary: 'Messages whose views or reactions changed since a time or after a server id',
         body: Type.Object({
           jid: Jid,
-          count: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+          count: Count,
           since: Type.Optional(Type.Integer({ minimum: 0, description: 'Unix seconds' })),
           after: Type.Optional(Type.Integer({ minimum: 0 })),
         }),
@@ -400,25 +321,8 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         tags,
         security,
         summary: 'Invite a user to administer a channel (a message with the invite, valid 7 days)',
-        body: Type.Object({
-          phone: Type.Optional(Type.String()),
-          newsletter_jid: Type.Optional(Type.String()),
-          image: Type.Optional(Type.String()),
-          caption: Type.Optional(Type.String()),
-          name: Type.Optional(Type.String()),
-        }),
-        response: responses(
-          Type.Object({
-            success: Type.Boolean(),
-            id: Type.String(),
-            timestamp: Type.Integer(),
-            recipient: Type.String(),
-            newsletter_jid: Type.String(),
-            invite_name: Type.String(),
-            expires_at: Type.Integer(),
-            message: Type.String(),
-          }),
-        ),
+        body: AdminInviteBody,
+        response: responses(AdminInviteAnswer),
       },
     },
     async (req) => {
@@ -430,16 +334,7 @@ export const newsletterRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
         caption: b.caption ?? '',
         name: b.name ?? '',
       })
-      return {
-        success: true,
-        id: sent.id,
-        timestamp: sent.timestamp,
-        recipient: sent.recipient,
-        newsletter_jid: sent.newsletterJid,
-        invite_name: sent.name,
-        expires_at: sent.expiresAt,
-        message: 'Newsletter admin invite sent successfully',
-      }
+      return toAdminInvite(sent)
     },
   )
 }

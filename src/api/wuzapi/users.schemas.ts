@@ -92,6 +92,11 @@ export const WhatsAppConfigInput = Type.Partial(
 export const UserInputFields = {
   name: Type.String({ minLength: 1, maxLength: 255 }),
   token: Type.String({ minLength: 1, description: 'Generated when not given; unique' }),
+  instanceKey: Type.String({
+    maxLength: 100,
+    description:
+      'Zapwire: the Mega-api instance key (`/rest/.../{instance_key}`); unique; empty: the id serves',
+  }),
   webhook: Type.String({ ...aliases('webhookURL'), description: 'Webhook URL (http/https)' }),
   events: Type.Union([Type.String(), Type.Array(Type.String())], {
     ...aliases('subscribe'),
@@ -152,6 +157,7 @@ export const UserView = Type.Object(
     name: Str(),
     avatar_url: Str(),
     token: Str(),
+    instanceKey: Str('Zapwire: the Mega-api instance key (the id when none was set)'),
     webhook: Str(),
     jid: Str(),
     lid: Str('Zapwire: the account LID once known'),
@@ -191,6 +197,7 @@ export const CreatedUserView = Type.Object({
   serial: Type.Integer(),
   name: Str(),
   token: Str(),
+  instanceKey: Str(),
   webhook: Str(),
   events: Str(),
   expiration: Type.Integer(),

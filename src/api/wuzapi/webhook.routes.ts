@@ -10,8 +10,9 @@ const Events = Type.Union([Type.Array(Type.String()), Type.String()], {
   description: 'Event names or "All" (an array, or a comma-separated string)',
   'x-aliases': ['Subscribe'],
 })
-const Format = Type.Union([Type.Literal('json'), Type.Literal('wuzapi-form')], {
-  description: 'Zapwire: `json` (default, {event, instance, data}) or `wuzapi-form` (form field jsonData)',
+const Format = Type.Union([Type.Literal('json'), Type.Literal('wuzapi-form'), Type.Literal('megaapi')], {
+  description:
+    'Zapwire: `json` (default, {event, instance, data}), `wuzapi-form` (form field jsonData) or `megaapi` (Mega-api’s webhook shapes)',
 })
 const WebhookBody = Type.Object({
   WebhookURL: Type.Optional(Type.String({ 'x-aliases': ['webhook'] })),

@@ -39,7 +39,14 @@ import type { AdapterContext } from './context.js'
 import { extrasOf } from './extras.js'
 import { groupsOf } from './groups.js'
 import { newslettersOf } from './newsletters.js'
-import { deserialize, mediaInfo, normalizeMessage, receiptFromUpdate } from './normalize.js'
+import {
+  deserialize,
+  mediaInfo,
+  normalizeMessage,
+  receiptFromUpdate,
+  receiptFromUserReceipt,
+  receiptsFoldedInto,
+} from './normalize.js'
 
 /** The Baileys adapter: the only module (with its siblings) that imports `baileys`. */
 export class BaileysEngine implements Engine {
@@ -152,6 +159,11 @@ export class BaileysEngine implements Engine {
     const outgoing = new Set<string>()
     socket.ev.on('messages.upsert', ({ messages, type }) => {
       const normalized = []
+      // Receipts Baileys merged into these upserts: reported after the messages they are about.
+      const folded = messages.flatMap(receiptsFoldedInto)
+      const reportFolded = () => {
+        if (folded.length > 0) onEvent({ type: 'receipts', receipts: folded })
+      }
       for (const m of messages) {
         if (m.key.fromMe && m.key.id && outgoing.delete(m.key.id)) continue
         if (m.messageStubType === proto.WebMessageInfo.StubType.CIPHERTEXT) {
@@ -167,12 +179,18 @@ export class BaileysEngine implements Engine {
         const message = normalizeMessage(m, type === 'notify', me())
         if (message) normalized.push({ message, original: m })
       }
-      if (normalized.length === 0) return
+      if (normalized.length === 0) {
+        reportFolded()
+        return
+      }
       void Promise.all(
         normalized.map(async ({ message, original }) =>
           message.type === 'poll_vote' ? { ...message, votes: await pollVotes(original) } : message,
         ),
-      ).then((list) => onEvent({ type: 'messages', messages: list }))
+      ).then((list) => {
+        onEvent({ type: 'messages', messages: list })
+        reportFolded()
+      })
     })
     /** The options a poll vote chose, decrypted with the poll's secret (Baileys rc14 does not). */
     const pollVotes = async (m: WAMessage): Promise<string[]> => {
@@ -235,19 +253,9 @@ export class BaileysEngine implements Engine {
       if (receipts.length > 0) onEvent({ type: 'receipts', receipts })
     })
     socket.ev.on('message-receipt.update', (updates) => {
-      const receipts = updates.flatMap(({ key, receipt }) =>
-        key.id && key.remoteJid && receipt.userJid
-          ? [
-              {
-                ids: [key.id],
-                chat: jidNormalizedUser(key.remoteJid),
-                by: jidNormalizedUser(receipt.userJid),
-                status: receipt.readTimestamp ? ('read' as const) : ('delivered' as const),
-                timestamp: Number(receipt.readTimestamp ?? receipt.receiptTimestamp ?? 0),
-              },
-            ]
-          : [],
-      )
+      const receipts = updates
+        .map(({ key, receipt }) => receiptFromUserReceipt(key, receipt))
+        .filter((r) => r !== undefined)
       if (receipts.length > 0) onEvent({ type: 'receipts', receipts })
     })
     const contactsOf = (list: Partial<Contact>[]) =>
@@ -411,6 +419,11 @@ export class BaileysEngine implements Engine {
               return await socket.star(chat, [{ id: change.id, fromMe: change.fromMe }], change.star)
             case 'delete':
               return await socket.chatModify({ delete: true, lastMessages: lastMessages(change.last) }, chat)
+            case 'deleteForMe': {
+              const [m] = lastMessages(change.message)
+              const deleteForMe = { deleteMedia: false, key: m!.key, timestamp: change.message.timestamp }
+              return await socket.chatModify({ deleteForMe }, chat)
+            }
           }
         } catch (err) {
           const message = (err as Error).message

@@ -208,3 +208,38 @@ export function receiptFromUpdate(update: {
     timestamp: Math.floor(Date.now() / 1000),
   }
 }
+
+/** A group (or status) member's receipt from `message-receipt.update` → a receipt. */
+export function receiptFromUserReceipt(
+  key: proto.IMessageKey,
+  receipt: proto.IUserReceipt,
+): Receipt | undefined {
+  if (!key.id || !key.remoteJid || !receipt.userJid) return undefined
+  return {
+    ids: [key.id],
+    chat: jidNormalizedUser(key.remoteJid),
+    by: jidNormalizedUser(receipt.userJid),
+    status: receipt.readTimestamp ? 'read' : 'delivered',
+    timestamp: Number(receipt.readTimestamp ?? receipt.receiptTimestamp ?? 0),
+  }
+}
+
+/**
+ * The receipts Baileys folded into an upsert of our own message. Its event buffer stays open
+ * for 100 ms after a send (the `append` echo of `emitOwnEvents`); a receipt arriving meanwhile
+ * for the same key (chat, id, fromMe) is merged into that buffered message (`status`,
+ * `userReceipt`) and never emitted as `messages.update` / `message-receipt.update`.
+ */
+export function receiptsFoldedInto(m: WAMessage): Receipt[] {
+  if (!m.key.fromMe) return []
+  const found: Receipt[] = []
+  if (m.status != null && m.status >= proto.WebMessageInfo.Status.DELIVERY_ACK) {
+    const receipt = receiptFromUpdate({ key: m.key, update: { status: m.status } })
+    if (receipt) found.push(receipt)
+  }
+  for (const r of m.userReceipt ?? []) {
+    const receipt = receiptFromUserReceipt(m.key, r)
+    if (receipt) found.push(receipt)
+  }
+  return found
+}

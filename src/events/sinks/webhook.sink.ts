@@ -2,11 +2,12 @@ import { createHmac } from 'node:crypto'
 import { Agent, request } from 'undici'
 import { guardedLookup, urlProblem } from '../../lib/url-guard.js'
 import type { ZapEvent } from '../event.js'
+import { megaapiWebhookPayload } from '../formats/megaapi.js'
 import { DeliveryError, type Sink } from '../sink.js'
 
-/** How a webhook's body is written: Miauzap's JSON, or the form upstream wuzapi posts. */
-export type WebhookFormat = 'json' | 'wuzapi-form'
-export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'wuzapi-form']
+/** How a webhook's body is written: Miauzap's JSON, the form upstream wuzapi posts, or Mega-api's. */
+export type WebhookFormat = 'json' | 'wuzapi-form' | 'megaapi'
+export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'wuzapi-form', 'megaapi']
 
 export interface WebhookTarget {
   id: string
@@ -18,7 +19,9 @@ export interface WebhookTarget {
   /** HMAC-SHA256 key ('' = unsigned). */
   hmacKey: string
   /** Sent as the form's `token` field (wuzapi-form). */
-  user?: { id: string; name: string; token?: string | undefined } | undefined
+  user?:
+    | { id: string; name: string; token?: string | undefined; instanceKey?: string | undefined }
+    | undefined
   /** A global webhook names each event's user (its token only when a setting asks for it). */
   userOf?: ((userId: string) => { name: string; token?: string | undefined } | undefined) | undefined
   /** Skip filter of a global sink (the user's opt-out). */
@@ -32,8 +35,15 @@ function globalUser(event: ZapEvent, target: WebhookTarget) {
   return user ? { userName: user.name, ...(user.token ? { userToken: user.token } : {}) } : {}
 }
 
-/** The body a webhook receives for an event, and its content type. */
-export function webhookBody(event: ZapEvent, target: WebhookTarget): { body: string; contentType: string } {
+/** The body a webhook receives for an event and its content type; undefined: not posted. */
+export function webhookBody(
+  event: ZapEvent,
+  target: WebhookTarget,
+): { body: string; contentType: string } | undefined {
+  if (target.format === 'megaapi') {
+    const payload = megaapiWebhookPayload(event, target.user?.instanceKey || event.userId)
+    return payload && { body: JSON.stringify(payload), contentType: 'application/json' }
+  }
   const common = {
     id: event.id,
     seq: event.seq,
@@ -132,7 +142,10 @@ export class WebhookSink implements Sink {
 
   async deliver(event: ZapEvent): Promise<void> {
     if (this.problem) throw new DeliveryError(`webhook URL ${this.problem}`, true)
-    const { body, contentType } = webhookBody(event, this.target)
+    const made = webhookBody(event, this.target)
+    // An event the format has no shape for (Mega-api's) counts as delivered.
+    if (!made) return
+    const { body, contentType } = made
     let status: number
     try {
       const res = await request(this.target.url, {

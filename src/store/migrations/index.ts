@@ -8,6 +8,7 @@ import * as m0006 from './0006-contacts.js'
 import * as m0007 from './0007-deliveries.js'
 import * as m0008 from './0008-monitoring.js'
 import * as m0009 from './0009-sink-leases.js'
+import * as m0010 from './0010-instance-key.js'
 
 /** Every migration, in order. Names sort; a migration, once released, never changes. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-deliveries': m0007,
   '0008-monitoring': m0008,
   '0009-sink-leases': m0009,
+  '0010-instance-key': m0010,
 }
