@@ -7,7 +7,7 @@ import { eventually } from '../src/testnet/harness.js'
 import { shareAppStateKey } from '../src/testnet/phone.js'
 import { setPresence } from '../src/testnet/presence.js'
 import { createUser, useApp } from './helpers/app.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 const JPEG = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#c03' } })
   .jpeg()
@@ -45,14 +45,7 @@ describe('the account: lookups, profile, privacy, blocklist, presence, proxy (te
     await network.net.contact(alice, 'Alice')
     await network.net.contact(bob, 'Bob')
     token = (await createUser(t, { name: 'account' })).token
-    network.net.network.accounts.create(me, 'Shop')
-    assert.equal((await post('/session/connect', { Immediate: false })).statusCode, 200)
-    network.net.network.link(me, (await get('/session/status')).json().data.qrcode_text)
-    await eventually(
-      'logged in',
-      async () => (await get('/session/status')).json().data.LoggedIn || undefined,
-      30_000,
-    )
+    await linkSession(t, network.net, token, me, 'Shop')
   })
 
   it('checks numbers: on WhatsApp or not, with phone JID and LID; a LID is answered by its phone', async () => {
@@ -394,6 +387,9 @@ describe('the account: lookups, profile, privacy, blocklist, presence, proxy (te
       const dead = await post('/proxy/test', { proxy_url: 'http://127.0.0.1:1' })
       assert.equal(dead.statusCode, 503, dead.body)
       assert.equal((await post('/proxy/test', { proxy_url: 'ftp://127.0.0.1:21' })).statusCode, 400)
+      // A proxy may be private (self-hosted), never the cloud metadata address.
+      const metadata = await post('/proxy/test', { proxy_url: 'http://169.254.169.254:80' })
+      assert.equal(metadata.statusCode, 400, metadata.body)
       const bad = await t.app.inject({
         method: 'PUT',
         url: '/proxy/config',

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test'
 import { extrasState } from '../src/testnet/extras.js'
 import { eventually } from '../src/testnet/harness.js'
 import { createUser, useApp } from './helpers/app.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 /** A 1×1 PNG. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=='
@@ -42,14 +42,7 @@ describe('calls, status posts, labels, business, devices and sync against the te
     const user = await createUser(t, { name: 'extras', history: 100 })
     token = user.token
     userId = user.id
-    network.net.network.accounts.create(me, 'Shop')
-    assert.equal((await post('/session/connect', { Immediate: false })).statusCode, 200)
-    network.net.network.link(me, (await get('/session/status')).json().data.qrcode_text)
-    await eventually(
-      'logged in',
-      async () => (await get('/session/status')).json().data.LoggedIn || undefined,
-      30_000,
-    )
+    await linkSession(t, network.net, token, me, 'Shop')
     // Alice writes first: the session then knows her (contact store, chat) and the phone keeps a copy.
     const id = await contact(alice).send({ to: pn(me), text: 'hello shop' })
     const got = await eventually(

@@ -5,7 +5,7 @@ import type { VirtualContact } from '../src/testnet/contact.js'
 import { eventually } from '../src/testnet/harness.js'
 import { createUser, useApp } from './helpers/app.js'
 import { DIALECTS } from './helpers/databases.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 // Group logic barely touches the database: one dialect keeps the machine free for the others.
 const dialect = DIALECTS.includes('sqlite') ? 'sqlite' : DIALECTS[0]!
@@ -44,14 +44,7 @@ describe(`${dialect}: groups and communities against the test network`, () => {
     C = await network.net.contact(cid, 'Cid')
     D = await network.net.contact(dan, 'Dan')
     token = (await createUser(t, { name: 'groups' })).token
-    network.net.network.accounts.create(me, 'Shop')
-    assert.equal((await post('/session/connect', { Immediate: false })).statusCode, 200)
-    network.net.network.link(me, (await get('/session/status')).json().data.qrcode_text)
-    await eventually(
-      'logged in',
-      async () => (await get('/session/status')).json().data.LoggedIn || undefined,
-      30_000,
-    )
+    await linkSession(t, network.net, token, me, 'Shop')
   })
 
   it('creates a group with two contacts: their clients get it, and JoinedGroup reaches the outbox', async () => {

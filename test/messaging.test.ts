@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
 import { createUser, useApp } from './helpers/app.js'
 import { DIALECTS } from './helpers/databases.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -61,15 +61,7 @@ for (const dialect of DIALECTS) {
       await network.net.contact(alice, 'Alice')
       const user = await createUser(t, { name: 'shop', history: 100 })
       token = user.token
-      network.net.network.accounts.create(me, 'Shop')
-      assert.equal((await post('/session/connect', { Immediate: false })).statusCode, 200)
-      const qr = (await get('/session/status')).json().data.qrcode_text
-      network.net.network.link(me, qr)
-      await eventually(
-        'logged in',
-        async () => (await get('/session/status')).json().data.LoggedIn || undefined,
-        30_000,
-      )
+      await linkSession(t, network.net, token, me, 'Shop')
     })
 
     it('sends a text, stores it, and the echo contact’s reply arrives as a Message event with phone and LID', async () => {

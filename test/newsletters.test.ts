@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
 import { createUser, useApp } from './helpers/app.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 /** A 1×1 PNG. */
 const PNG =
@@ -29,15 +29,7 @@ describe('newsletters (channels) against the test network', () => {
   before(async () => {
     await network.net.contact(fan, 'Fan')
     token = (await createUser(t, { name: 'channels' })).token
-    network.net.network.accounts.create(me, 'Shop')
-    assert.equal((await post('/session/connect', { Immediate: false })).statusCode, 200)
-    const qr = (await get('/session/status')).json().data.qrcode_text
-    network.net.network.link(me, qr)
-    await eventually(
-      'logged in',
-      async () => (await get('/session/status')).json().data.LoggedIn || undefined,
-      30_000,
-    )
+    await linkSession(t, network.net, token, me, 'Shop')
   })
 
   it('creates a channel with a picture; info, list and subscribed describe it', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
 import { createUser, useApp } from './helpers/app.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 type Event = { data: Record<string, unknown> }
 
@@ -65,14 +65,7 @@ describe('delivery and read receipts for what the gateway sends', () => {
     await network.net.contact(bob, 'Bob')
     await network.net.contact(cid, 'Cid')
     token = (await createUser(t, { name: 'receipts', history: 100 })).token
-    network.net.network.accounts.create(me, 'Shop')
-    assert.equal((await post('/session/connect', { Immediate: false })).statusCode, 200)
-    network.net.network.link(me, (await get('/session/status')).json().data.qrcode_text)
-    await eventually(
-      'logged in',
-      async () => (await get('/session/status')).json().data.LoggedIn || undefined,
-      30_000,
-    )
+    await linkSession(t, network.net, token, me, 'Shop')
   })
 
   it('a 1:1 message becomes delivered when the contact only receives it (a late receipt: messages.update)', async () => {

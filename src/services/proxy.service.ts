@@ -4,6 +4,7 @@ import { HttpsProxyAgent } from 'https-proxy-agent'
 import { SocksProxyAgent } from 'socks-proxy-agent'
 import type { NetworkTarget } from '../engine/port.js'
 import { redactUrl } from '../lib/redact.js'
+import { guardedLookup, urlProblem } from '../lib/url-guard.js'
 import type { SessionDeps } from './deps.js'
 import { AppError, validation } from './errors.js'
 
@@ -60,7 +61,9 @@ export class ProxyService {
     const target = new URL(this.network.wsUrl ?? 'wss://web.whatsapp.com/ws/chat')
     const secure = target.protocol === 'wss:' || target.protocol === 'https:'
     const origin = `${secure ? 'https' : 'http'}://${target.host}/`
-    const agent = /^socks/i.test(url) ? new SocksProxyAgent(url) : new HttpsProxyAgent(url)
+    const agent = /^socks/i.test(url)
+      ? new SocksProxyAgent(url)
+      : new HttpsProxyAgent(url, { lookup: guardedLookup(false) })
     const started = Date.now()
     const status = await new Promise<number>((resolve, reject) => {
       const request = (secure ? https : http).get(origin, { agent, timeout: 10_000 }, (res) => {
@@ -96,6 +99,12 @@ function proxyUrl(input: ProxyInput) {
   }
   if (!/^(https?|socks4|socks5h?):$/.test(url.protocol))
     throw validation('proxy_url must be http://, https:// or socks5:// (socks4://)')
+  // Private proxies are fine (self-hosted); link-local and metadata addresses never are.
+  const problem = urlProblem(url.toString(), {
+    schemes: ['http', 'https', 'socks4', 'socks5', 'socks5h'],
+    blockPrivate: false,
+  })
+  if (problem) throw validation(`proxy_url ${problem}`)
   if (input.username) url.username = encodeURIComponent(input.username)
   if (input.password) url.password = encodeURIComponent(input.password)
   return url.toString().replace(/\/$/, '')
