@@ -39,7 +39,9 @@ export class RunningNetwork {
         // Baileys logs a great deal at info; a contact's client speaks up from warn unless debugging.
         logger: this.log.child(
           { contact: phone },
-          { level: this.log.level === 'debug' || this.log.level === 'trace' ? this.log.level : 'warn' },
+          {
+            level: ['debug', 'trace', 'silent'].includes(this.log.level) ? this.log.level : 'warn',
+          },
         ),
         skipHistorySync: true,
       })
