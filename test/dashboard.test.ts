@@ -6,18 +6,33 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import Fastify from 'fastify'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { WebSocket } from 'ws'
 // @ts-expect-error: a plain .mjs script (no types)
 import { ensureChromium } from '../scripts/ensure-chromium.mjs'
-import { DASHBOARD_DIR } from '../src/server/dashboard.js'
+import type { AttemptRecord, Dispatcher } from '../src/events/dispatcher.js'
+import { DASHBOARD_DIR, dashboardPlugin } from '../src/server/dashboard.js'
+import { DashboardService } from '../src/services/dashboard.service.js'
+import type { SessionsService } from '../src/services/sessions.service.js'
+import type { UsersService } from '../src/services/users.service.js'
 import { eventually } from '../src/testnet/harness.js'
 import { ADMIN_TOKEN, createUser, useApp } from './helpers/app.js'
 import { useNetwork } from './helpers/testnet.js'
 
-// The gateway serves what `npm run build` put in dist/dashboard; build it when it is missing.
-if (!fs.existsSync(path.join(DASHBOARD_DIR, 'index.html'))) {
-  const built = spawnSync(process.execPath, ['scripts/build-dashboard.mjs'], { stdio: 'inherit' })
-  assert.equal(built.status, 0, 'building the dashboard failed')
+// The gateway serves what `npm run build` put in dist/dashboard; build it when it is missing or
+// older than a file in web/ (a stale build would test yesterday's page).
+const built = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0)
+const newest = (dir: string): number =>
+  Math.max(
+    0,
+    ...fs
+      .readdirSync(dir, { withFileTypes: true })
+      .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : built(path.join(dir, e.name)))),
+  )
+if (built(path.join(DASHBOARD_DIR, 'index.html')) < newest('web')) {
+  const build = spawnSync(process.execPath, ['scripts/build-dashboard.mjs'], { stdio: 'inherit' })
+  assert.equal(build.status, 0, 'building the dashboard failed')
 }
 
 /** Where the screenshots go: DASHBOARD_SCREENSHOTS=docs refreshes the README's pictures. */
@@ -85,6 +100,8 @@ describe('dashboard: an operator pairs, sends, inspects and redrives from the br
   const friend = '5521996000002'
   let base = ''
   let page: Page
+  /** Every address the browser asked for (pages, fetches, WebSockets): no token may be in one. */
+  const urls: string[] = []
   const shot = (name: string) =>
     page.screenshot({ path: path.join(SHOTS, `dashboard-${name}.png`), fullPage: true })
 
@@ -95,6 +112,8 @@ describe('dashboard: an operator pairs, sends, inspects and redrives from the br
     network.net.network.accounts.create(me, 'Shop')
     page = b.browser.pages()[0] ?? (await b.browser.newPage())
     page.setDefaultTimeout(15_000)
+    page.on('request', (r) => urls.push(r.url()))
+    page.on('websocket', (ws) => urls.push(ws.url()))
   })
 
   it('signs in with the admin token (a wrong one is refused)', async () => {
@@ -135,6 +154,11 @@ describe('dashboard: an operator pairs, sends, inspects and redrives from the br
     network.net.network.link(me, code)
     await page.getByText(`Connected as +${me}`).waitFor({ timeout: 30_000 })
     await page.locator('#instance-state').getByText('connected').waitFor()
+    // The change is announced once to screen readers; the ticking "since … ago" header is not a
+    // live region (it would be read out every second).
+    await page.getByRole('status').getByText('State: connected').waitFor()
+    assert.equal(await page.locator('#instance-state').getAttribute('aria-live'), null)
+    assert.equal(await page.locator('#instance-state [aria-live], #instance-state[role]').count(), 0)
   })
 
   it('sends a text from "Try it" and the contact receives it', async () => {
@@ -212,6 +236,10 @@ describe('dashboard: an operator pairs, sends, inspects and redrives from the br
       10_000,
     )
     await page.locator('[data-metric="delivered"] svg polyline').waitFor({ state: 'attached' })
+    await page.getByText('Metrics token', { exact: true }).click()
+    await page.getByLabel('Metrics token (ZAPWIRE_METRICS_TOKEN)').fill('metrics-secret')
+    await page.getByLabel('Metrics token (ZAPWIRE_METRICS_TOKEN)').press('Tab')
+    assert.equal(await page.evaluate('sessionStorage.getItem("zapwire.metrics")'), 'metrics-secret')
     await shot('health')
     await page.goto(`${base}/dashboard/#/instances`)
     await page.getByRole('link', { name: 'Shop' }).waitFor()
@@ -225,14 +253,51 @@ describe('dashboard: an operator pairs, sends, inspects and redrives from the br
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone`)
     await shot('instances-phone')
+    const wider = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')
+    const shop = (await t.admin({ method: 'GET', url: '/admin/users' })).json().data[0].id as string
+    for (const tab of ['overview', 'try', 'events', 'deliveries', 'timeline', 'settings']) {
+      await page.goto(`${base}/dashboard/#/i/${shop}/${tab}`)
+      await page.locator('.tab-body > *').first().waitFor()
+      await page.waitForTimeout(300)
+      assert.ok((await wider()) <= 0, `the ${tab} tab is ${await wider()}px wider than a phone`)
+    }
     const other = await createUser(t, { name: 'Other shop' })
     await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    // Signing out forgets every credential the tab kept (the metrics token too).
+    assert.equal(await page.evaluate<number>('sessionStorage.length'), 0)
     await page.getByLabel('Token', { exact: true }).fill(other.token)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByRole('heading', { name: 'Other shop' }).waitFor()
     await page.getByRole('button', { name: 'Connect' }).waitFor()
     assert.equal(await page.getByRole('link', { name: 'Instances' }).count(), 0)
     await page.setViewportSize({ width: 1280, height: 860 })
+  })
+
+  it('a revoked token sends the open page back to the sign-in form', async () => {
+    const doomed = await createUser(t, { name: 'Doomed shop' })
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByLabel('Token', { exact: true }).fill(doomed.token)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('heading', { name: 'Doomed shop' }).waitFor()
+    assert.equal((await t.admin({ method: 'DELETE', url: `/admin/users/${doomed.id}` })).statusCode, 200)
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+    assert.equal(await page.evaluate<number>('sessionStorage.length'), 0)
+  })
+
+  it('no token ever appears in an address the browser asked for (logs, proxies, history)', async () => {
+    const tokens = [
+      ADMIN_TOKEN,
+      ...(await t.admin({ method: 'GET', url: '/admin/users' }))
+        .json()
+        .data.map((u: { token: string }) => u.token),
+    ]
+    assert.ok(
+      urls.some((u) => u.includes('/dashboard/api/events/ws')),
+      'the inspector used its socket',
+    )
+    for (const url of urls)
+      for (const token of tokens) assert.ok(!url.includes(token), `a token is in ${url}`)
   })
 
   it('dashboard routes: scopes, paging, search, validation', async () => {
@@ -272,6 +337,53 @@ describe('dashboard: an operator pairs, sends, inspects and redrives from the br
       ).json().data.role,
       'user',
     )
+    // One instance by id: the admin any, a user only its own (another's is "not found").
+    const shop = all.items[0] as { id: string }
+    const one = (id: string, headers: Record<string, string>) =>
+      t.app.inject({ method: 'GET', url: `/dashboard/api/instances/${id}`, headers })
+    const byId = await one(shop.id, { authorization: ADMIN_TOKEN })
+    assert.equal(byId.statusCode, 200)
+    assert.equal(byId.json().data.state, 'connected')
+    assert.equal(byId.headers['cache-control'], 'no-store')
+    assert.equal((await one(other.id, { token: other.token })).json().data.name, 'Other shop')
+    assert.equal((await one(shop.id, { token: other.token })).statusCode, 404)
+    assert.equal((await one('f'.repeat(32), { authorization: ADMIN_TOKEN })).statusCode, 404)
+    assert.equal((await one(shop.id, {})).statusCode, 401)
+    // Admin-only routes refuse a user token.
+    for (const url of ['/admin/users', '/admin/dlq'])
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url, headers: { token: other.token } })).statusCode,
+        401,
+      )
+  })
+
+  it('the inspector socket: token in the first frame, only that user’s events', async () => {
+    const shopToken = (await t.admin({ method: 'GET', url: '/admin/users' }))
+      .json()
+      .data.find((u: { name: string }) => u.name === 'Shop').token as string
+    const frames = (ws: WebSocket) => {
+      const got: Record<string, unknown>[] = []
+      ws.on('message', (m) => got.push(JSON.parse(String(m))))
+      return got
+    }
+    const closed = (ws: WebSocket) =>
+      new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)))
+    const ws = await t.app.injectWS('/dashboard/api/events/ws')
+    const got = frames(ws)
+    ws.send(JSON.stringify({ token: shopToken, after: 0 }))
+    await eventually('ready and the replayed events', async () => got.length > 3 || undefined, 10_000)
+    assert.deepEqual(got[0], { ready: true })
+    assert.ok(got.slice(1).every((e) => typeof e.seq === 'number' && e.event))
+    assert.ok(got.some((e) => e.event === 'Message'))
+    ws.terminate()
+    const wrong = await t.app.injectWS('/dashboard/api/events/ws')
+    const wrongClosed = closed(wrong)
+    wrong.send(JSON.stringify({ token: 'not-a-token' }))
+    assert.equal(await wrongClosed, 4401)
+    const bad = await t.app.injectWS('/dashboard/api/events/ws')
+    const badClosed = closed(bad)
+    bad.send('{"after":"x"}')
+    assert.equal(await badClosed, 4400)
   })
 })
 
@@ -293,5 +405,155 @@ describe('dashboard under ZAPWIRE_BASE_PATH', () => {
     assert.equal((await t.app.inject({ method: 'GET', url: '/dashboard/' })).statusCode, 404)
     const me = await t.admin({ method: 'GET', url: '/gw/dashboard/api/me' })
     assert.equal(me.json().data.role, 'admin')
+  })
+})
+
+describe('dashboard static files: headers and no way out of the built assets', () => {
+  const t = useApp('sqlite')
+
+  it('sends a strict CSP, anti-framing, nosniff, revalidation and an ETag', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/dashboard/',
+      headers: { host: 'gw.example:8080' },
+    })
+    assert.equal(res.statusCode, 200)
+    const csp = String(res.headers['content-security-policy'])
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/)
+    assert.match(csp, /script-src 'self'/)
+    assert.match(csp, /frame-ancestors 'none'/)
+    assert.match(csp, /object-src 'none'/)
+    // The page's WebSocket may reach its own host only, not any ws: host.
+    assert.match(csp, /connect-src 'self' ws:\/\/gw\.example:8080 wss:\/\/gw\.example:8080;/)
+    assert.doesNotMatch(csp, /ws: |wss: /)
+    assert.equal(res.headers['x-frame-options'], 'DENY')
+    assert.equal(res.headers['x-content-type-options'], 'nosniff')
+    assert.equal(res.headers['referrer-policy'], 'no-referrer')
+    assert.equal(res.headers['cache-control'], 'no-cache')
+    const etag = String(res.headers.etag)
+    const again = await t.app.inject({
+      method: 'GET',
+      url: '/dashboard/',
+      headers: { 'if-none-match': etag },
+    })
+    assert.equal(again.statusCode, 304)
+    // A Host header that is not a host name is left out of the policy.
+    const odd = await t.app.inject({
+      method: 'GET',
+      url: '/dashboard/',
+      headers: { host: "x; script-src 'unsafe-inline'" },
+    })
+    assert.doesNotMatch(String(odd.headers['content-security-policy']), /unsafe-inline/)
+  })
+
+  it('redirects /dashboard to a fixed address', async () => {
+    for (const url of ['/dashboard', '/dashboard?next=//evil.example']) {
+      const res = await t.app.inject({ method: 'GET', url })
+      assert.equal(res.statusCode, 302)
+      assert.equal(res.headers.location, '/dashboard/')
+    }
+  })
+
+  it('no address reads a file outside the built assets', async () => {
+    const secret = fs.readFileSync('package.json', 'utf8').slice(0, 40)
+    for (const url of [
+      '/dashboard/../package.json',
+      '/dashboard/..%2Fpackage.json',
+      '/dashboard/%2e%2e%2fpackage.json',
+      '/dashboard/%2e%2e/package.json',
+      '/dashboard/..%5Cpackage.json',
+      '/dashboard/%2Fetc%2Fpasswd',
+      '/dashboard/..%2F..%2F..%2F..%2Fetc%2Fpasswd',
+      '/dashboard/app.js%00.html',
+      '/dashboard/__proto__',
+      '/dashboard/constructor',
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url })
+      assert.notEqual(res.statusCode, 200, url)
+      assert.ok(res.statusCode < 500, `${url}: ${res.statusCode}`)
+      assert.ok(!res.body.includes(secret) && !res.body.includes('root:'), url)
+    }
+  })
+
+  it('serves only regular files of the built folder (no symlink, no directory)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zapwire-assets-'))
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'zapwire-outside-'))
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'TOP SECRET')
+    fs.writeFileSync(path.join(dir, 'index.html'), '<base href="/dashboard/" />')
+    fs.writeFileSync(path.join(dir, 'app.js'), 'export {}')
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(dir, 'leak.js'))
+    fs.mkdirSync(path.join(dir, 'folder.css'))
+    const app = Fastify()
+    try {
+      await app.register(dashboardPlugin, { basePath: '', dir })
+      assert.equal((await app.inject({ method: 'GET', url: '/dashboard/app.js' })).statusCode, 200)
+      const leak = await app.inject({ method: 'GET', url: '/dashboard/leak.js' })
+      assert.equal(leak.statusCode, 404)
+      assert.doesNotMatch(leak.body, /TOP SECRET/)
+      assert.equal((await app.inject({ method: 'GET', url: '/dashboard/folder.css' })).statusCode, 404)
+    } finally {
+      await app.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+      fs.rmSync(outside, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('dashboard delivery log (in memory)', () => {
+  const record = (n: number, over: Partial<AttemptRecord> = {}): AttemptRecord => ({
+    sink: 'webhook:u1',
+    transport: 'webhook',
+    userId: 'u1',
+    eventId: `e${n}`,
+    eventSeq: n,
+    eventType: 'Message',
+    attempt: 1,
+    outcome: 'success',
+    latencyMs: 1,
+    error: '',
+    at: new Date(n).toISOString(),
+    ...over,
+  })
+  const service = () => {
+    let listener: ((r: AttemptRecord) => void) | undefined
+    const dispatcher = {
+      onAttempt: (l: (r: AttemptRecord) => void) => (listener = l),
+    } as unknown as Dispatcher
+    const s = new DashboardService({} as UsersService, {} as SessionsService, dispatcher)
+    return { s, emit: (r: AttemptRecord) => listener!(r) }
+  }
+
+  it('keeps the newest 5,000 attempts, newest first', () => {
+    const { s, emit } = service()
+    for (let i = 1; i <= 5_200; i++) emit(record(i))
+    const all = s.attempts({ limit: 10_000 })
+    assert.equal(all.length, 5_000)
+    assert.equal(all[0]!.eventSeq, 5_200)
+    assert.equal(all.at(-1)!.eventSeq, 201)
+  })
+
+  it('a user sees its own sinks’ attempts, not the global transports’ (their errors name the operator’s hosts)', () => {
+    const { s, emit } = service()
+    emit(record(1))
+    emit(
+      record(2, {
+        sink: 'global-redis',
+        transport: 'redis',
+        outcome: 'retrying',
+        error: 'redis: connect ECONNREFUSED 10.0.0.7:6379',
+      }),
+    )
+    emit(record(3, { sink: 'rabbitmq:u1', transport: 'rabbitmq' }))
+    emit(record(4, { sink: 'webhook:u2', userId: 'u2' }))
+    emit(record(5, { sink: 'global-webhook', userId: 'u1' }))
+    assert.deepEqual(
+      s.attempts({ userId: 'u1', ownSinksOf: 'u1', limit: 100 }).map((r) => r.eventSeq),
+      [3, 1],
+    )
+    // The admin sees everything of the instance.
+    assert.deepEqual(
+      s.attempts({ userId: 'u1', limit: 100 }).map((r) => r.eventSeq),
+      [5, 3, 2, 1],
+    )
   })
 })

@@ -452,6 +452,7 @@ describe('Mega-api dialect: the 13 sends, received and decrypted by virtual cont
       ['forwardMessage', { to: jid(bob), message: { pollCreationMessage: { name: 'x' } } }],
       ['quoteMessage', { to: jid(alice), text: 'x', key: {}, message: {} }],
       ['quoteMessage', { to: jid(alice), text: 'x' }],
+      ['quoteMessage', { to: jid(alice), text: 'x', key: { id: 'ABC', participant: 'nobody' } }],
     ]
     for (const [suffix, data] of cases) {
       const res = await send(suffix, data)
@@ -459,6 +460,19 @@ describe('Mega-api dialect: the 13 sends, received and decrypted by virtual cont
       assert.equal(res.json().error, true)
       assert.equal(typeof res.json().message, 'string')
     }
+    // A group this number is not in (WhatsApp: item-not-found) is a 404, not a 500.
+    for (const suffix of ['text', 'textMentioned']) {
+      const ghost = await send(suffix, { to: '120363000000000999@g.us', text: 'x', mentions: [alice] })
+      assert.equal(ghost.statusCode, 404, ghost.body)
+      assert.equal(ghost.json().error, true)
+    }
+    const revokeGhost = await t.app.inject({
+      method: 'POST',
+      url: `/rest/chat/${KEY}/deleteMessage`,
+      headers: bearer,
+      payload: { messageData: { to: '120363000000000999@g.us', key: { id: 'ABC', fromMe: true } } },
+    })
+    assert.equal(revokeGhost.statusCode, 404, revokeGhost.body)
     await new Promise((r) => setTimeout(r, 300))
     assert.deepEqual([sentTo(alice), sentTo(bob)], before)
 

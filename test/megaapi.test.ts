@@ -13,6 +13,7 @@ describe('Mega-api dialect: instances, auth, webhook in its shapes', () => {
   const t = useApp('sqlite', () => ({ ZAPWIRE_TESTNET: network.net.running.info.controlUrl }))
   const me = '5521995000001'
   const friend = '5521995000002'
+  let linked = { key: '', token: '' }
 
   it('finds the instance by key, refuses an unknown key (404) and a wrong token (401) in its envelope', async () => {
     const user = await createUser(t, { name: 'mega-auth', instanceKey: 'megaapi-Auth01' })
@@ -60,6 +61,7 @@ describe('Mega-api dialect: instances, auth, webhook in its shapes', () => {
     await network.net.contact(friend, 'Friend')
     const user = await createUser(t, { name: 'mega-hook' })
     const key = user.id
+    linked = { key, token: user.token }
     const bearer = { authorization: `Bearer ${user.token}` }
     const configured = await t.app.inject({
       method: 'POST',
@@ -146,5 +148,63 @@ describe('Mega-api dialect: instances, auth, webhook in its shapes', () => {
       15_000,
     )
     assert.equal(ack.key!.fromMe, true)
+  })
+
+  it('a group: an image’s webhook is imageMessage (not the sender key) with key.participant; a member’s read is a message.ack naming them', async () => {
+    // The instance the previous test linked.
+    const mine = linked.key
+    const bearer = { authorization: `Bearer ${linked.token}` }
+    const created = await t.app.inject({
+      method: 'POST',
+      url: `/rest/group/${mine}/create`,
+      headers: bearer,
+      payload: { group_data: { group_name: 'Mega', participants: [friend] } },
+    })
+    assert.equal(created.statusCode, 200, created.body)
+    const group = created.json().id as string
+    const contact = network.net.running.contacts.get(friend)!
+    const PNG =
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg=='
+    const id = await eventually('the contact sees the group', async () =>
+      contact.send({ to: group, image: { base64: PNG, mimetype: 'image/png' } }).catch(() => undefined),
+    )
+    const hooked = await eventually('the group image', async () =>
+      receiver.calls.find((c) => c.key?.id === id),
+    )
+    assert.equal(hooked.messageType, 'imageMessage')
+    assert.equal(hooked.key!.remoteJid, group)
+    assert.equal(hooked.key!.participant, `${friend}@s.whatsapp.net`)
+    assert.match(String(hooked.key!.participantAlt), /@lid$/)
+    assert.equal(typeof hooked.messageTimestamp, 'number')
+
+    const sent = await t.app.inject({
+      method: 'POST',
+      url: `/rest/sendMessage/${mine}/text`,
+      headers: bearer,
+      payload: { messageData: { to: group, text: 'lido?' } },
+    })
+    assert.equal(sent.statusCode, 200, sent.body)
+    const sentId = sent.json().id as string
+    const ack = await eventually(
+      'message.ack read in the group',
+      async () => {
+        await contact.client.socket!.readMessages([
+          { remoteJid: group, id: sentId, fromMe: false, participant: `${me}@s.whatsapp.net` },
+        ])
+        return receiver.calls.find(
+          (c) =>
+            c.messageType === 'message.ack' &&
+            c.key?.id === sentId &&
+            (c.update as { status: number }).status === 4,
+        )
+      },
+      15_000,
+    )
+    assert.deepEqual(ack.key, {
+      remoteJid: group,
+      fromMe: true,
+      id: sentId,
+      participant: `${friend}@s.whatsapp.net`,
+    })
   })
 })

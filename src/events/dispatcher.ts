@@ -492,9 +492,10 @@ class SinkRunner {
         counters.failed?.(this.sink)
       }
     }
-    const outcome = this.outcomes.at(-1)!
-    for (const listener of this.dispatcher.attemptListeners)
-      listener({
+    const listeners = this.dispatcher.attemptListeners
+    if (listeners.size > 0) {
+      const outcome = this.outcomes.at(-1)!
+      const record: AttemptRecord = {
         sink: this.sink.id,
         transport: this.sink.transport,
         userId: event.userId,
@@ -506,7 +507,16 @@ class SinkRunner {
         latencyMs: now - started,
         error: outcome.last_error ?? '',
         at,
-      })
+      }
+      // A listener that throws must not stall this sink (its lane, cursor and endpoint slot).
+      for (const listener of listeners) {
+        try {
+          listener(record)
+        } catch (err) {
+          this.dispatcher.log.warn({ err, sink: this.sink.id }, 'a delivery-attempt listener failed')
+        }
+      }
+    }
     if (settled) {
       lane?.shift()
       this.retries.delete(event.seq)

@@ -133,7 +133,8 @@ export async function buildApp(
     app.addSchema(ErrorBody)
     app.addSchema(MegaError)
     await registerSwagger(app, { version: VERSION, basePath: config.basePath })
-    await app.register(websocket)
+    // Clients send at most a small first frame (a token): refuse anything larger.
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
     trackHttp(app, metrics)
     app.addHook('onSend', async (req, reply) => {
       reply.header('x-request-id', req.id)

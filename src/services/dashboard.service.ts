@@ -45,18 +45,36 @@ export class DashboardService {
     this.next = (this.next + 1) % ATTEMPT_LOG_SIZE
   }
 
-  /** Newest first, optionally one user's, one outcome's, or those of one event. */
-  attempts(filter: { userId?: string; outcome?: string; eventId?: string; limit: number }): AttemptRecord[] {
+  /**
+   * Newest first, optionally one user's, one outcome's, or those of one event. `ownSinksOf` keeps
+   * only the attempts to that user's own sinks (`webhook:<id>`, `rabbitmq:<id>`): a user token
+   * never sees the global transports' attempts, whose errors name the operator's infrastructure.
+   */
+  attempts(filter: {
+    userId?: string | undefined
+    ownSinksOf?: string | undefined
+    outcome?: string | undefined
+    eventId?: string | undefined
+    limit: number
+  }): AttemptRecord[] {
     const out: AttemptRecord[] = []
     const n = this.log.length
+    const own = filter.ownSinksOf ? `:${filter.ownSinksOf}` : undefined
     for (let i = 1; i <= n && out.length < filter.limit; i++) {
       const r = this.log[(this.next - i + n * 2) % n]!
       if (filter.userId && r.userId !== filter.userId) continue
+      if (own && (r.userId !== filter.ownSinksOf || !r.sink.endsWith(own))) continue
       if (filter.outcome && r.outcome !== filter.outcome) continue
       if (filter.eventId && r.eventId !== filter.eventId) continue
       out.push(r)
     }
     return out
+  }
+
+  /** One instance with its session's live view (USER_NOT_FOUND → 404). */
+  async instance(id: string): Promise<InstanceRow> {
+    const user = await this.users.get(id)
+    return { user, session: this.sessions.view(user.id) }
   }
 
   /** Instances by serial, filtered and paged, each with its session's live view. */

@@ -2,7 +2,7 @@ import type { PictureVia } from '../engine/account.js'
 import { type EngineConnection, EngineRefusal } from '../engine/port.js'
 import type { SessionDeps } from './deps.js'
 import { AppError, validation } from './errors.js'
-import { type AccountRef, asPhoneDevice, personOf } from './people.js'
+import { type AccountRef, asPhoneDevice, personOf, userJid } from './people.js'
 import { parseRecipient } from './recipient.js'
 import { mapped, refusals } from './refusals.js'
 
@@ -31,13 +31,8 @@ export class LookupsService {
    * WhatsApp bans numbers that look up many others.
    */
   private spend(userId: string, n: number) {
-    const { perRequest, perMinute } = this.limits
-    if (n === 0) throw validation('Phone is required: give at least one phone number')
-    if (n > perRequest)
-      throw new AppError(
-        'RATE_LIMITED',
-        `too many numbers in one request: ${n} (at most ${perRequest}, ZAPWIRE_CHECK_MAX_PER_REQUEST)`,
-      )
+    const { perMinute } = this.limits
+    this.sized(n)
     const now = Date.now()
     const recent = (this.lookups.get(userId) ?? []).filter(([at]) => at > now - 60_000)
     const used = recent.reduce((sum, [, count]) => sum + count, 0)
@@ -53,8 +48,27 @@ export class LookupsService {
     this.lookups.set(userId, recent)
   }
 
+  /** Refuses an empty request (400) or one over the per-request limit (429). */
+  private sized(n: number) {
+    const { perRequest } = this.limits
+    if (n === 0) throw validation('Phone is required: give at least one phone number')
+    if (n > perRequest)
+      throw new AppError(
+        'RATE_LIMITED',
+        `too many numbers in one request: ${n} (at most ${perRequest}, ZAPWIRE_CHECK_MAX_PER_REQUEST)`,
+      )
+  }
+
+  /**
+   * The people asked about: the request's size is checked before any of them is looked up (a
+   * huge list costs nothing), each must be a phone or user JID (400), the session must be live
+   * (409), and only then is the lookup counted against the per-minute limit.
+   */
   private async people(userId: string, inputs: string[]): Promise<AccountRef[]> {
     const list = [...new Set(inputs.map((p) => p.trim()).filter(Boolean))]
+    this.sized(list.length)
+    for (const p of list) userJid(p, 'Phone')
+    this.connection(userId)
     const people = await Promise.all(list.map((p) => personOf(this.deps, userId, p)))
     this.spend(userId, people.length)
     return people

@@ -18,6 +18,7 @@ import type { MessageLedger } from './message-ledger.js'
 import { rowToMessage } from './messages.model.js'
 import type { MonitoringService } from './monitoring.service.js'
 import { bare, parseRecipient } from './recipient.js'
+import { mapped } from './refusals.js'
 import type { SessionsService } from './sessions.service.js'
 import type { UsersService } from './users.service.js'
 
@@ -181,7 +182,8 @@ export class MessagesService {
           throw new AppError('WHATSAPP_REFUSED', `WhatsApp refused the message (code ${err.code})`, {
             whatsappCode: err.code,
           })
-        throw err
+        // Baileys' own refusals (an unknown group: item-not-found, a lost socket) are 4xx, not 500.
+        throw mapped(err)
       }
       const account = this.sessions.account(userId)
       if (sent.targetId) {

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
+import { isIP } from 'node:net'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import { SocksProxyAgent } from 'socks-proxy-agent'
 import type { NetworkTarget } from '../engine/port.js'
@@ -62,7 +63,7 @@ export class ProxyService {
     const secure = target.protocol === 'wss:' || target.protocol === 'https:'
     const origin = `${secure ? 'https' : 'http'}://${target.host}/`
     const agent = /^socks/i.test(url)
-      ? new SocksProxyAgent(url)
+      ? new SocksProxyAgent(await resolvedProxy(url))
       : new HttpsProxyAgent(url, { lookup: guardedLookup(false) })
     const started = Date.now()
     const status = await new Promise<number>((resolve, reject) => {
@@ -87,6 +88,28 @@ export class ProxyService {
       throw failed('UNAVAILABLE', `the proxy could not reach it (${status})`)
     return { responseTimeMs: Date.now() - started, target: target.host, status }
   }
+}
+
+/**
+ * A SOCKS proxy URL with its host resolved under the same rule (no link-local or metadata
+ * address): the SOCKS agent resolves names itself, without a lookup hook.
+ */
+async function resolvedProxy(raw: string): Promise<string> {
+  const url = new URL(raw)
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  if (isIP(host)) return raw
+  const address = await new Promise<string>((resolve, reject) =>
+    guardedLookup(false)(host, {}, (err, found) => (err ? reject(err) : resolve(String(found)))),
+  ).catch((err: Error) => {
+    throw /refused address/.test(err.message)
+      ? validation(`proxy_url ${err.message}`)
+      : new AppError(
+          'UNAVAILABLE',
+          `proxy connection test failed: ${host} could not be resolved (${err.message})`,
+        )
+  })
+  url.hostname = isIP(address) === 6 ? `[${address}]` : address
+  return url.toString().replace(/\/$/, '')
 }
 
 /** A proxy URL with the user name and password given apart (Miauzap) put in it. */

@@ -19,6 +19,10 @@ export class ApiError extends Error {
 }
 
 const KEY = 'zapwire.dashboard.auth'
+/** The metrics token the health page keeps for the tab (signing out forgets it too). */
+export const METRICS_KEY = 'zapwire.metrics'
+/** Fired when the signed-in token itself is refused (revoked, rotated, instance deleted). */
+export const UNAUTHORIZED = 'zapwire:unauthorized'
 
 export function savedAuth(): Auth | undefined {
   try {
@@ -35,6 +39,9 @@ export function saveAuth(auth: Auth | undefined): void {
 }
 
 export type Credential = { admin: string } | { user: string } | { bearer: string } | undefined
+
+const credentialValue = (as: NonNullable<Credential>) =>
+  'admin' in as ? as.admin : 'user' in as ? as.user : as.bearer
 
 export interface Call {
   body?: unknown
@@ -59,6 +66,8 @@ export async function api<T = unknown>(method: string, path: string, call: Call 
     res = await fetch(url, {
       method,
       headers,
+      // Answers carry instance tokens (admin/users/:id): never into the browser's disk cache.
+      cache: 'no-store',
       ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
     })
   } catch (err) {
@@ -75,6 +84,8 @@ export async function api<T = unknown>(method: string, path: string, call: Call 
   } catch {
     json = undefined
   }
+  if (res.status === 401 && as && credentialValue(as) === savedAuth()?.token)
+    window.dispatchEvent(new Event(UNAUTHORIZED))
   if (!res.ok) {
     const body = json as { error?: string; message?: string } | undefined
     throw new ApiError(res.status, body?.error ?? body?.message ?? (text.slice(0, 200) || res.statusText))

@@ -1,4 +1,4 @@
-import { ApiError, type Auth, data, saveAuth, savedAuth } from './api.js'
+import { ApiError, type Auth, data, METRICS_KEY, saveAuth, savedAuth, UNAUTHORIZED } from './api.js'
 import { h } from './dom.js'
 import { healthPage } from './health.js'
 import { instancePage } from './instance.js'
@@ -12,9 +12,15 @@ let scope = new Scope()
 
 function signOut(): void {
   saveAuth(undefined)
+  sessionStorage.removeItem(METRICS_KEY)
   forgetTokens()
-  location.hash = '#/signin'
+  if (location.hash === '#/signin') route()
+  else location.hash = '#/signin'
 }
+// The token was revoked while the page was open: back to the sign-in form, polling stops.
+window.addEventListener(UNAUTHORIZED, () => {
+  if (savedAuth()) signOut()
+})
 
 function renderNav(auth: Auth | undefined): void {
   nav.replaceChildren()

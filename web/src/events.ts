@@ -103,27 +103,36 @@ export function eventsTab(ctx: Ctx, id: string): HTMLElement {
       const seq = first?.events[0]?.seq
       if (seq !== undefined) lastSeq = seq - 1
     }
-    socket = new WebSocket(wsUrl('ws', { token, after: lastSeq }))
-    socket.onopen = () => {
-      retry = 0
-      status.textContent = 'live'
-      status.className = 'live on'
+    if (ctx.scope.disposed) return
+    // The token goes in the first frame, never in the URL (URLs end up in access logs).
+    const ws = new WebSocket(wsUrl('dashboard/api/events/ws', {}))
+    socket = ws
+    ws.onopen = () => {
+      ws.send(JSON.stringify({ token, ...(lastSeq !== undefined ? { after: lastSeq } : {}) }))
     }
-    socket.onmessage = (m) => {
+    ws.onmessage = (m) => {
+      let message: unknown
       try {
-        add(JSON.parse(String(m.data)) as ZapEvent)
+        message = JSON.parse(String(m.data))
       } catch {
-        // not an event
+        return // not JSON
       }
+      if ((message as { ready?: boolean }).ready === true) {
+        retry = 0
+        status.textContent = 'live'
+        status.className = 'live on'
+        return
+      }
+      add(message as ZapEvent)
     }
-    socket.onclose = () => {
+    ws.onclose = (close) => {
       if (ctx.scope.disposed) return
-      status.textContent = 'reconnecting…'
+      status.textContent = close.code === 4401 ? 'the token was refused; retrying…' : 'reconnecting…'
       status.className = 'live'
-      window.setTimeout(() => void open(), Math.min(10_000, 500 * 2 ** retry++))
+      window.setTimeout(() => void open().catch(() => undefined), Math.min(10_000, 500 * 2 ** retry++))
     }
   }
-  void open()
+  void open().catch((err) => (status.textContent = `cannot connect: ${(err as Error).message}`))
   ctx.scope.onDispose(() => socket?.close())
   return h(
     'div',

@@ -1,4 +1,4 @@
-import { api, data } from './api.js'
+import { api, data, METRICS_KEY } from './api.js'
 import { badge, field, fill, h, input, time } from './dom.js'
 import type { ZapEvent } from './events.js'
 import { adminCred, type Ctx, instanceCred } from './scope.js'
@@ -155,14 +155,19 @@ export function healthPage(ctx: Ctx): HTMLElement {
   const tiles = h('div', { class: 'tiles' })
   const states = h('div', { class: 'states' })
   const messages = h('div', { class: 'tiles' })
-  const status = h('p', { role: 'status', 'aria-live': 'polite', class: 'muted' })
+  // Announced only when its message changes (not every 2 s with a new time).
+  const status = h('p', { role: 'status', class: 'muted' })
+  const updated = h('p', { class: 'muted' })
+  const say = (text: string) => {
+    if (status.textContent !== text) status.textContent = text
+  }
   const metricsToken = input({
     type: 'password',
     name: 'metrics-token',
     autocomplete: 'off',
-    value: sessionStorage.getItem('zapwire.metrics') ?? '',
+    value: sessionStorage.getItem(METRICS_KEY) ?? '',
   })
-  metricsToken.addEventListener('change', () => sessionStorage.setItem('zapwire.metrics', metricsToken.value))
+  metricsToken.addEventListener('change', () => sessionStorage.setItem(METRICS_KEY, metricsToken.value))
   const history = new Map<string, number[]>()
   const load = async () => {
     let text: string
@@ -171,9 +176,12 @@ export function healthPage(ctx: Ctx): HTMLElement {
         text: true,
         ...(metricsToken.value ? { as: { bearer: metricsToken.value } } : {}),
       })
-      status.textContent = `Updated ${new Date().toLocaleTimeString()} · charts show the increase every 2 s since this page opened.`
+      say('Charts show the increase every 2 s since this page opened.')
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`
     } catch (err) {
-      status.textContent = `Cannot read /metrics: ${(err as Error).message}. Set the metrics token below if the gateway requires one.`
+      say(
+        `Cannot read /metrics: ${(err as Error).message}. Set the metrics token below if the gateway requires one.`,
+      )
       return
     }
     const series = parseMetrics(text)
@@ -230,6 +238,7 @@ export function healthPage(ctx: Ctx): HTMLElement {
     { 'aria-labelledby': 'health-title' },
     h('h1', { id: 'health-title' }, 'Health'),
     status,
+    updated,
     h('h2', {}, 'Totals since the gateway started'),
     tiles,
     h('h2', {}, 'Sessions by state'),

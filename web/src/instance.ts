@@ -32,7 +32,10 @@ interface Status {
 /** #/i/<id>/<tab>: one instance, its state always in view. */
 export function instancePage(ctx: Ctx, id: string, tab: string): HTMLElement {
   const heading = h('h1', { id: 'instance-title' }, 'Instance')
-  const state = h('span', { 'aria-live': 'polite', id: 'instance-state' })
+  // The header shows "since 5 s ago", which changes every second: not a live region (a screen
+  // reader would read it out on every refresh). State changes are announced once, below.
+  const state = h('span', { id: 'instance-state' })
+  const announce = h('span', { id: 'instance-announce', class: 'sr-only', role: 'status' })
   const tabs = h(
     'nav',
     { class: 'tabs', 'aria-label': 'Instance sections' },
@@ -44,16 +47,20 @@ export function instancePage(ctx: Ctx, id: string, tab: string): HTMLElement {
       ),
     ),
   )
+  let announced = ''
+  const showState = (value: string, since: string) => {
+    fill(state, badge(value), ' since ', time(since))
+    if (announced && announced !== value) announce.textContent = `State: ${badge(value).textContent}`
+    announced = value
+  }
   const refreshHeader = async () => {
-    const page = await data<{ items: Instance[] }>('GET', 'dashboard/api/instances', {
+    // One row by id (not a search through every instance): cheap with hundreds of them.
+    const me = await data<Instance>('GET', `dashboard/api/instances/${encodeURIComponent(id)}`, {
       as: ctx.auth.role === 'admin' ? adminCred(ctx.auth) : { user: ctx.auth.token },
-      query: { search: id, limit: 5 },
     })
-    const me = page.items.find((i) => i.id === id)
-    if (!me) return
     heading.textContent = me.name || `Instance #${me.serial}`
     document.title = `${heading.textContent} · Zapwire`
-    fill(state, badge(me.state), ' since ', time(me.since))
+    showState(me.state, me.since)
   }
   ctx.scope.every(3_000, refreshHeader)
   const body =
@@ -67,11 +74,11 @@ export function instancePage(ctx: Ctx, id: string, tab: string): HTMLElement {
             ? deliveriesTab(ctx, id)
             : tab === 'timeline'
               ? timelineTab(ctx, id)
-              : overviewTab(ctx, id)
+              : overviewTab(ctx, id, showState)
   return h(
     'section',
     { 'aria-labelledby': 'instance-title' },
-    h('div', { class: 'title-row' }, heading, state),
+    h('div', { class: 'title-row' }, heading, state, announce),
     tabs,
     h('div', { class: 'tab-body' }, body),
   )
@@ -86,7 +93,7 @@ function dl(rows: [string, Node | string][]): HTMLElement {
 }
 
 /** Live state and pairing: connect and watch the QR rotate, or ask for a pairing code. */
-function overviewTab(ctx: Ctx, id: string): HTMLElement {
+function overviewTab(ctx: Ctx, id: string, showState: (state: string, since: string) => void): HTMLElement {
   const facts = h('div', {})
   const pairing = h('div', { class: 'pairing', 'aria-live': 'polite' })
   const message = h('p', { role: 'status', class: 'muted' })
@@ -147,8 +154,7 @@ function overviewTab(ctx: Ctx, id: string): HTMLElement {
         ['LID', s.lid || '—'],
       ]),
     )
-    const header = document.getElementById('instance-state')
-    if (header) fill(header, badge(s.state), ' since ', time(s.since))
+    showState(s.state, s.since)
     const changed = !last || last.state !== s.state || last.qrcode_text !== s.qrcode_text
     last = s
     if (!changed) return

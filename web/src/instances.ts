@@ -54,11 +54,15 @@ export function instancesPage(ctx: Ctx): HTMLElement {
   const body = h('tbody')
   const prev = h('button', { type: 'button', 'aria-label': 'Previous page' }, '‹ Previous')
   const next = h('button', { type: 'button', 'aria-label': 'Next page' }, 'Next ›')
+  let asked = 0
   const load = async () => {
+    const mine = ++asked
     const page = await data<{ items: Instance[]; total: number }>('GET', 'dashboard/api/instances', {
       as: adminCred(ctx.auth),
       query: { search: search.value.trim(), state: state.value, limit: PAGE, offset },
     })
+    // A slower, older answer (a 3 s refresh overtaken by typing) must not replace a newer one.
+    if (mine !== asked || ctx.scope.disposed) return
     fill(
       body,
       page.items.map((i) =>
@@ -80,15 +84,19 @@ export function instancesPage(ctx: Ctx): HTMLElement {
     )
     if (page.items.length === 0)
       body.append(h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No instance matches.')))
-    status.textContent = page.total
+    const text = page.total
       ? `Showing ${offset + 1}–${offset + page.items.length} of ${page.total}`
       : 'No instances'
+    // A live region: rewritten only when it says something new (not on every 3 s refresh).
+    if (status.textContent !== text) status.textContent = text
     prev.disabled = offset === 0
     next.disabled = offset + page.items.length >= page.total
   }
+  const show = () =>
+    void load().catch((err) => (status.textContent = `Could not load: ${(err as Error).message}`))
   const reload = () => {
     offset = 0
-    void load().catch((err) => (status.textContent = `Could not load: ${(err as Error).message}`))
+    show()
   }
   let debounce = 0
   search.addEventListener('input', () => {
@@ -98,11 +106,11 @@ export function instancesPage(ctx: Ctx): HTMLElement {
   state.addEventListener('change', reload)
   prev.addEventListener('click', () => {
     offset = Math.max(0, offset - PAGE)
-    void load()
+    show()
   })
   next.addEventListener('click', () => {
     offset += PAGE
-    void load()
+    show()
   })
   ctx.scope.every(3_000, load)
   return h(

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { type TProperties, type TSchema, Type } from '@sinclair/typebox'
-import { validation } from '../../services/errors.js'
 import type { Services } from '../../services/index.js'
-import { parseRecipient } from '../../services/recipient.js'
+import { chatOf, deletedView, presenceOf, revokable, senderOf } from './chat.mapper.js'
 import { InstanceParams, MegaOk, megaErrors, ok, security, tags } from './envelope.js'
 
 const tag = tags('Chat')
@@ -37,13 +36,6 @@ const route = <B extends TSchema>(summary: string, body: B, fields: TProperties 
   response: { 200: MegaOk(fields), ...megaErrors, ...refusals },
 })
 
-/** The chat of a request: `to` (or `messageData.to`) wins over `key.remoteJid`. */
-function chatOf(to: string | undefined, key: { remoteJid?: string | undefined }): string {
-  const chat = to?.trim() || key.remoteJid?.trim()
-  if (!chat) throw validation('to (or messageData.key.remoteJid) is required')
-  return parseRecipient(chat)
-}
-
 /** Chats: /rest/chat/{instance_key}/* and the read routes under /rest/sendMessage. */
 export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { messages, chats, account, identity } = services
@@ -71,14 +63,9 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       ),
     },
     async (req) => {
-      const { option } = req.body
-      const to = req.body.to ? parseRecipient(req.body.to) : undefined
-      if (option === 'available' || option === 'unavailable') {
-        await account.setPresence(req.user!.id, option, undefined)
-      } else {
-        if (!to) throw validation(`to is required for ${option}`)
-        await messages.chatPresence(req.user!.id, to, option as 'composing' | 'recording' | 'paused')
-      }
+      const p = presenceOf(req.body.option, req.body.to)
+      if (p.chat) await messages.chatPresence(req.user!.id, p.chat, p.state)
+      else await account.setPresence(req.user!.id, p.state, undefined)
       return ok('Presence updated')
     },
   )
@@ -162,7 +149,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       async (req) => {
         const { key, to } = req.body.messageData
         const chat = chatOf(to, key)
-        await messages.markRead(req.user!.id, chat, [key.id], key.participant || undefined)
+        await messages.markRead(req.user!.id, chat, [key.id], senderOf(key))
         return ok('Message read', { ...(await who(req.user!.id, chat)), id: key.id })
       },
     )
@@ -194,7 +181,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         const chat = chatOf(req.body.to, key)
         if (req.body.option === false)
           return ok('Chat left unread', { ...(await who(req.user!.id, chat)), id: '' })
-        await messages.markRead(req.user!.id, chat, [key.id], key.participant || undefined)
+        await messages.markRead(req.user!.id, chat, [key.id], senderOf(key))
         return ok('Chat read', { ...(await who(req.user!.id, chat)), id: key.id })
       },
     )
@@ -231,25 +218,10 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     async (req) => {
       const { key, to } = req.body.messageData
       const chat = chatOf(to, key)
-      const target = await messages.refOf(req.user!.id, chat, key.id, {
-        fromMe: key.fromMe ?? true,
-        ...(key.participant ? { participant: key.participant } : {}),
-      })
-      if (!target.fromMe && !chat.endsWith('@g.us'))
-        throw validation('only your own messages can be deleted for everyone in a private chat')
-      if (!target.fromMe && !target.participant)
-        throw validation('key.participant (who wrote it) is required to delete someone else’s group message')
+      const hint = { fromMe: key.fromMe ?? true, participant: senderOf(key) }
+      const target = revokable(await messages.refOf(req.user!.id, chat, key.id, hint))
       const sent = await messages.send(req.user!.id, { to: chat, content: { kind: 'revoke', target } })
-      return ok('Message deleted', {
-        remoteJid: sent.jid || chat,
-        formMe: true,
-        fromMe: true,
-        id: sent.id,
-        text: '',
-        messageTimestamp: String(sent.timestamp),
-        lid: sent.lid,
-        key: { remoteJid: chat, fromMe: target.fromMe, id: key.id },
-      })
+      return ok('Message deleted', deletedView(sent, chat, target))
     },
   )
 
@@ -279,7 +251,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         kind: 'deleteForMe',
         id: key.id,
         fromMe: key.fromMe,
-        participant: key.participant || undefined,
+        participant: senderOf(key),
         timestamp: messageTimestamp === undefined ? undefined : Number(messageTimestamp),
       })
       return ok('Message deleted for me', { ...(await who(req.user!.id, jid)), id: key.id })

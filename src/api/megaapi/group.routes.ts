@@ -1,8 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { type TProperties, Type } from '@sinclair/typebox'
-import type { GroupInfo } from '../../services/groups.service.js'
 import type { Services } from '../../services/index.js'
 import { InstanceParams, MegaOk, megaErrors, ok, security, tags } from './envelope.js'
+import {
+  adminOnly,
+  DONE,
+  GroupFields,
+  groupOut,
+  Listed,
+  listed,
+  Updated,
+  updatedView,
+} from './group.mapper.js'
 
 const tag = tags('Group')
 const ref = Type.Ref('MegaapiError')
@@ -12,92 +21,6 @@ const Bool = Type.Boolean()
 
 const GroupJid = (description = 'The group id (digits@g.us)', aliases: string[] = []) =>
   Type.String({ minLength: 1, description, 'x-aliases': aliases })
-
-const Participant = Type.Object({
-  id: Type.String({ description: 'The phone JID (the LID when WhatsApp gave no phone number)' }),
-  admin: Type.Union([Type.Literal('admin'), Type.Literal('superadmin'), Type.Null()], {
-    description: 'null: not an admin; admin; superadmin: the creator',
-  }),
-  phoneNumber: Type.String({ description: "Zapwire: the phone JID ('' when unknown)" }),
-  lid: Type.String({ description: "Zapwire: the LID ('' when unknown)" }),
-})
-
-/** A group in Mega-api's (Baileys' `GroupMetadata`) field names, plus phone JIDs and LIDs. */
-const GroupFields = {
-  id: Type.String({ description: 'The group id (…@g.us)' }),
-  subject: Type.String({ description: 'The name' }),
-  creation: Type.Integer({ description: 'Created (unix seconds)' }),
-  owner: Type.String({ description: 'The creator: phone JID when known, else its LID' }),
-  ownerLid: Type.String({ description: "Zapwire: the creator’s LID ('' when unknown)" }),
-  restrict: Type.Boolean({ description: 'true: only admins change the settings' }),
-  announce: Type.Boolean({ description: 'true: only admins send messages' }),
-  desc: Type.String({ description: 'Zapwire: the description' }),
-  subjectOwner: Type.String({ description: 'Zapwire: who set the name' }),
-  subjectTime: Type.Integer({ description: 'Zapwire: when (unix seconds)' }),
-  size: Type.Integer({ description: 'Zapwire: the number of participants' }),
-  ephemeralDuration: Type.Integer({ description: 'Zapwire: disappearing timer in seconds (0: off)' }),
-  joinApprovalMode: Type.Boolean({ description: 'Zapwire: admins approve who joins' }),
-  memberAddMode: Type.Boolean({ description: 'Zapwire: every member may add members' }),
-  isCommunity: Type.Boolean({ description: 'Zapwire: a community (parent group)' }),
-  isCommunityAnnounce: Type.Boolean({ description: 'Zapwire: a community’s announcement group' }),
-  linkedParent: Type.String({ description: "Zapwire: the community it belongs to ('' when none)" }),
-  addressingMode: Type.String({ description: 'Zapwire: pn or lid' }),
-  participants: Type.Array(Participant),
-}
-const Group = Type.Object(GroupFields)
-
-const groupOut = (g: GroupInfo) => {
-  const owner = g.ownerPn || g.owner
-  const ownerMember = g.members.find((m) => (g.ownerPn && m.phone === g.ownerPn) || m.jid === g.owner)
-  return {
-    id: g.jid,
-    subject: g.name,
-    creation: g.created,
-    owner,
-    ownerLid: g.owner.endsWith('@lid') ? g.owner : (ownerMember?.lid ?? ''),
-    restrict: g.locked,
-    announce: g.announce,
-    desc: g.topic,
-    subjectOwner: g.nameSetByPn || g.nameSetBy,
-    subjectTime: g.nameSetAt,
-    size: g.members.length,
-    ephemeralDuration: g.ephemeralSeconds,
-    joinApprovalMode: g.joinApproval,
-    memberAddMode: g.allMembersAdd,
-    isCommunity: g.isParent,
-    isCommunityAnnounce: g.isDefaultSubGroup,
-    linkedParent: g.linkedParent,
-    addressingMode: g.addressingMode,
-    participants: g.members.map((m) => ({
-      id: m.phone || m.jid,
-      admin: m.superAdmin ? ('superadmin' as const) : m.admin ? ('admin' as const) : null,
-      phoneNumber: m.phone,
-      lid: m.lid,
-    })),
-  }
-}
-
-const Listed = {
-  status: Type.Boolean({ description: 'true: it worked (these two routes say `status`, not `error`)' }),
-  message: Str,
-  groups: Type.Array(Group),
-  communitys: Type.Array(Group, { description: 'Communities (parent groups), Mega-api’s spelling (sic)' }),
-}
-
-const Updated = Type.Object({
-  jid: Type.String({ description: 'The participant (phone JID when known)' }),
-  lid: Type.String({ description: "Zapwire: its LID ('' when unknown)" }),
-  status: Type.String({
-    description: 'WhatsApp’s answer for it: 200 done; 403 not allowed; 404 not a member; 409 already…',
-  }),
-})
-
-const DONE: Record<string, string> = {
-  add: 'Participants added',
-  remove: 'Participants removed',
-  promote: 'Participants promoted',
-  demote: 'Participants demoted',
-}
 
 /** Groups: /rest/group/*. */
 export const groupRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -109,14 +32,6 @@ export const groupRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     params: InstanceParams,
     ...parts,
     response: { 200: MegaOk(fields), ...megaErrors, ...refusals },
-  })
-
-  /** Splits the list into groups and communities (parents). */
-  const listed = (list: GroupInfo[], message: string) => ({
-    status: true,
-    message,
-    groups: list.filter((g) => !g.isParent).map(groupOut),
-    communitys: list.filter((g) => g.isParent).map(groupOut),
   })
 
   app.get(
@@ -145,12 +60,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (req) => {
-      const list = await groups.list(req.user!.id)
-      const view = sessions.view(req.user!.id)
-      const me = new Set([view.jid, view.lid].filter(Boolean).map((j) => j!.replace(/:\d+(?=@)/, '')))
-      const mine = list.filter((g) =>
-        g.members.some((m) => (m.admin || m.superAdmin) && [m.jid, m.phone, m.lid].some((j) => me.has(j))),
-      )
+      const mine = adminOnly(await groups.list(req.user!.id), sessions.view(req.user!.id))
       return listed(mine, 'Admin groups fetched')
     },
   )
@@ -242,13 +152,7 @@ export const groupRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       async (req) => {
         const { jid, participants } = req.body.group_data
         const results = await groups.participants(req.user!.id, jid, action, participants)
-        const updatedParticipants = await Promise.all(
-          results.map(async (r) => {
-            const { pn, lid } = await identity.both(req.user!.id, r.jid, undefined)
-            return { jid: pn || r.jid, lid, status: r.status }
-          }),
-        )
-        return ok(DONE[action]!, { updatedParticipants })
+        return ok(DONE[action]!, { updatedParticipants: await updatedView(identity, req.user!.id, results) })
       },
     )
   }

@@ -1,7 +1,6 @@
 import { validation } from '../../services/errors.js'
-import type { StoredMessage } from '../../services/messages.model.js'
-import type { ContentRequest, SendResult } from '../../services/messages.service.js'
-import { parseRecipient } from '../../services/recipient.js'
+import type { ContentRequest } from '../../services/messages.service.js'
+import { bare, parseRecipient } from '../../services/recipient.js'
 
 /** Mega-api's media `type`: `ptt` is a voice note, `audio` a plain audio file. */
 export type MediaType = 'image' | 'video' | 'audio' | 'ptt' | 'document'
@@ -172,7 +171,7 @@ export function textOf(message: Json): string | undefined {
   )
 }
 
-const MEDIA_KINDS: Record<string, 'image' | 'video' | 'audio' | 'document' | 'sticker'> = {
+export const MEDIA_KINDS: Record<string, 'image' | 'video' | 'audio' | 'document' | 'sticker'> = {
   imageMessage: 'image',
   videoMessage: 'video',
   ptvMessage: 'video',
@@ -287,79 +286,42 @@ export function forwardable(message: Json): Forwardable {
   throw validation(`cannot forward a ${type}`)
 }
 
-// ── answers ──────────────────────────────────────────────────────────────────────────────────
+/** location: degrees as numbers or numeric strings; `caption` is the place's name. */
+export function locationContent(d: {
+  latitude: number | string
+  longitude: number | string
+  address?: string | undefined
+  caption?: string | undefined
+}): ContentRequest {
+  return {
+    kind: 'location',
+    latitude: degrees(d.latitude, 'latitude'),
+    longitude: degrees(d.longitude, 'longitude'),
+    name: d.caption || undefined,
+    address: d.address || undefined,
+  }
+}
 
-/** Stored status → Baileys' `WAMessageStatus` number (2 sent, 3 delivered, 4 read, 5 played). */
-const STATUS: Record<string, number> = { failed: 0, sent: 2, delivered: 3, read: 4, played: 5 }
-
-const numberOrUndefined = (v: unknown) => (v == null || v === '' ? undefined : Number(v))
-const stringOrUndefined = (v: unknown) => (v == null ? undefined : String(v))
-
-/** The documented per-type fields of a sent message, from its content. */
-function typeFields(content: Json) {
-  const inner = innerMessage(content)
-  if (!inner) return {}
-  const { type, body } = inner
-  if (typeof body === 'string') return { text: body }
-  const ctx = isObject(body.contextInfo) ? body.contextInfo : {}
-  const mentioned = Array.isArray(ctx.mentionedJid) ? { mentionedJid: ctx.mentionedJid as string[] } : {}
-  if (type === 'extendedTextMessage') return { text: str(body.text) ?? '', ...mentioned }
-  if (MEDIA_KINDS[type])
-    return {
-      ...(str(body.caption) !== undefined ? { text: str(body.caption), caption: str(body.caption) } : {}),
-      url: str(body.url),
-      mimetype: str(body.mimetype),
-      mediaKey: str(body.mediaKey),
-      fileName: str(body.fileName),
-      directPath: str(body.directPath),
-      mediaKeyTimestamp: stringOrUndefined(body.mediaKeyTimestamp),
-      ...mentioned,
-    }
-  if (type === 'locationMessage')
-    return {
-      degreesLatitude: numberOrUndefined(body.degreesLatitude),
-      degreesLongitude: numberOrUndefined(body.degreesLongitude),
-      name: str(body.name),
-      address: str(body.address),
-    }
-  if (type === 'contactMessage') return { displayName: str(body.displayName), vcard: str(body.vcard) }
-  if (type === 'listMessage')
-    return {
-      text: str(body.description),
-      title: str(body.title),
-      description: str(body.description),
-      buttonText: str(body.buttonText),
-      listType: stringOrUndefined(body.listType),
-      sections: Array.isArray(body.sections) ? (body.sections as Json[]) : [],
-      footerText: str(body.footerText),
-    }
-  return {}
+/** sendLinkPreview: the text must hold an http(s) URL, whose page gives the preview. */
+export function linkPreviewContent(textWithLink: string): ContentRequest {
+  if (!/https?:\/\/\S+/i.test(textWithLink)) throw validation('textWithLink must contain an http(s) URL')
+  return { kind: 'text', text: textWithLink, linkPreview: true }
 }
 
 /**
- * A sent message in Mega-api's answer: the documented flat fields (`formMe` as documented with
- * `fromMe` beside it, `messageTimestamp` as a string) and `messageData`, the message as a
- * Baileys `WAMessage` (key, message, messageTimestamp, status).
+ * quoteMessage's key{} and message{} → the quoted message: its id, who wrote it (`participant`,
+ * or this number for `fromMe`; checked as a JID) and its text for the preview.
  */
-export function sentView(result: SendResult, stored: StoredMessage | undefined, fileName?: string) {
-  const remoteJid = result.jid || stored?.chat || result.lid
-  const content = stored?.content ?? {}
-  const fields = typeFields(content)
-  const alt = result.lid && result.lid !== remoteJid ? { remoteJidAlt: result.lid } : {}
-  return {
-    remoteJid,
-    ...alt,
-    formMe: true,
-    fromMe: true,
-    id: result.id,
-    messageTimestamp: String(result.timestamp),
-    ...fields,
-    ...(fileName && 'mediaKey' in fields && !fields.fileName ? { fileName } : {}),
-    messageData: {
-      key: { remoteJid, fromMe: true, id: result.id, ...alt },
-      message: content,
-      messageTimestamp: result.timestamp,
-      status: STATUS[stored?.status ?? 'sent'] ?? 2,
-    },
-  }
+export function quotedOf(
+  key: { id?: string | undefined; fromMe?: boolean | undefined; participant?: string | undefined },
+  message: Json | undefined,
+  ownJid: string,
+) {
+  if (!key.id) throw validation('key.id is required: the id of the message to quote')
+  const participant = key.participant?.trim()
+    ? parseRecipient(key.participant)
+    : key.fromMe
+      ? bare(ownJid)
+      : ''
+  return { id: key.id, participant: participant || undefined, text: textOf(message ?? {}) }
 }

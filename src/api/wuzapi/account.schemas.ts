@@ -16,7 +16,8 @@ export const err = (...codes: number[]) =>
 export const live = { ...errorResponses, ...err(409, 422) }
 
 /** One number or several: wuzapi's `Phone` (string or array). */
-export const Phones = Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }))], {
+// The array comes first: Ajv's type coercion inside `anyOf` let `[[]]` through a string-first union.
+export const Phones = Type.Union([Type.Array(Type.String({ minLength: 1 })), Type.String({ minLength: 1 })], {
   description: 'Phone numbers (digits), phone JIDs or LIDs: one, or an array',
   'x-aliases': ['phones', 'numbers', 'jids', 'users'],
 })

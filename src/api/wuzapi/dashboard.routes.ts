@@ -1,12 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyRequest } from 'fastify'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { eventEnvelope } from '../../events/event.js'
 import { authorizationValue, userToken } from '../../server/credentials.js'
 import type { InstanceRow } from '../../services/dashboard.service.js'
 import { AppError } from '../../services/errors.js'
 import type { Services } from '../../services/index.js'
 import { SESSION_STATES } from '../../services/session-policy.js'
 import { Envelope, errorResponses, ok } from './envelope.js'
+
+type FastifyTypebox = Parameters<FastifyPluginAsyncTypebox>[0]
 
 const tags = ['Dashboard']
 const security: Record<string, string[]>[] = [{ AdminAuth: [] }, { ApiKeyAuth: [] }, { BearerAuth: [] }]
@@ -86,8 +90,14 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
   app,
   { services },
 ) => {
-  const { dashboard, users } = services
   app.decorateRequest('dashboardScope', null)
+  await app.register(eventsSocket, { services })
+  await app.register(async (api) => scopedRoutes(api, services))
+}
+
+/** The dashboard's REST routes: every request authenticated (admin or one user), never cached. */
+const scopedRoutes = async (app: FastifyTypebox, services: Services) => {
+  const { dashboard, users } = services
   const isAdmin = (credential: string) => {
     try {
       services.auth.requireAdmin(credential)
@@ -104,6 +114,10 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       return
     }
     req.dashboardScope = { admin: false, userId: (await services.auth.requireUser(userToken(req))).id }
+  })
+  // Answers name instances and their state: not for the browser's disk cache.
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('cache-control', 'no-store')
   })
 
   app.get(
@@ -174,13 +188,33 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
   )
 
   app.get(
+    '/dashboard/api/instances/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'One instance with its live session state (a user token: only its own)',
+        params: Type.Object({ id: Type.String({ maxLength: 64, description: 'id or serial' }) }),
+        response: { 200: Envelope(Instance), 404: Type.Ref('WuzapiError'), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const scope = req.dashboardScope!
+      const row = await dashboard.instance(req.params.id)
+      // Another user's instance is answered as absent: its existence is not disclosed either.
+      if (!scope.admin && row.user.id !== scope.userId) throw new AppError('USER_NOT_FOUND', 'user not found')
+      return ok(toInstance(row))
+    },
+  )
+
+  app.get(
     '/dashboard/api/attempts',
     {
       schema: {
         tags,
         security,
         summary:
-          'The delivery log: every webhook/sink attempt this process made (newest first, the last 5,000)',
+          'The delivery log: every webhook/sink attempt this process made (newest first, the last 5,000; a user token: its own webhook and RabbitMQ only)',
         querystring: Type.Object({
           user_id: Type.Optional(Type.String({ description: 'admin: one instance’s attempts' })),
           outcome: Type.Optional(
@@ -198,6 +232,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       const userId = scope.admin ? q.user_id : scope.userId
       const records = dashboard.attempts({
         ...(userId ? { userId } : {}),
+        ...(scope.admin ? {} : { ownSinksOf: scope.userId }),
         ...(q.outcome ? { outcome: q.outcome } : {}),
         ...(q.event_id ? { eventId: q.event_id } : {}),
         limit: intParam(q.limit, 100, 1, 1000, 'limit'),
@@ -219,4 +254,69 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       )
     },
   )
+}
+
+/** The first frame a dashboard socket must send: the credential stays out of the URL. */
+const Hello = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 512 }),
+  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  types: Type.Optional(Type.String({ maxLength: 2_000 })),
+})
+const isHello = TypeCompiler.Compile(Hello)
+
+/**
+ * `GET /dashboard/api/events/ws` (WebSocket): a user's events for the live inspector, like `/ws`,
+ * but the token comes in the first frame (`{"token":"…","after":123}`) instead of `?token=`, so it
+ * never lands in an access log, a proxy's log or the browser's history. Answers `{"ready":true}`,
+ * then one JSON text frame per event; closes with 4401 on a wrong token, 4400 on a malformed or
+ * missing (10 s) first frame.
+ */
+const eventsSocket: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get('/dashboard/api/events/ws', { websocket: true, schema: { hide: true } }, (socket) => {
+    let stream: { stop(): void } | undefined
+    let closed = false
+    const timer = setTimeout(() => socket.close(4400, 'send {"token":"…"} first'), 10_000)
+    timer.unref()
+    const heartbeat = setInterval(() => socket.ping(), 30_000)
+    heartbeat.unref()
+    socket.on('close', () => {
+      closed = true
+      clearTimeout(timer)
+      clearInterval(heartbeat)
+      stream?.stop()
+    })
+    socket.once('message', async (raw: Buffer) => {
+      clearTimeout(timer)
+      let hello: unknown
+      try {
+        hello = JSON.parse(raw.toString('utf8'))
+      } catch {
+        hello = undefined
+      }
+      if (!isHello.Check(hello)) return socket.close(4400, 'send {"token":"…"} first')
+      let userId: string
+      try {
+        userId = (await services.auth.requireUser(hello.token)).id
+      } catch {
+        return socket.close(4401, 'unauthorized')
+      }
+      if (closed) return
+      const types = hello.types
+        ?.split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+      let opened: { stop(): void }
+      try {
+        opened = await services.eventStream.open({ userId, after: hello.after, types }, async (event) => {
+          if (socket.readyState !== socket.OPEN) return
+          socket.send(JSON.stringify(eventEnvelope(event)))
+        })
+      } catch {
+        return socket.close(1011, 'the event stream failed')
+      }
+      if (closed) return opened.stop()
+      stream = opened
+      socket.send(JSON.stringify({ ready: true }))
+    })
+  })
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { classifyError } from '../../server/http-errors.js'
 import { AppError, type ErrorCode } from '../../services/errors.js'
+import { mapped } from '../../services/refusals.js'
 
 /** Domain code → HTTP status for the wuzapi dialect. */
 export const STATUS_BY_CODE: Record<ErrorCode | 'INTERNAL', number> = {
@@ -38,7 +39,9 @@ export const STATUS_BY_CODE: Record<ErrorCode | 'INTERNAL', number> = {
 }
 
 /** The envelope body and status for any error, as the wuzapi family answers it. */
-export function wuzapiError(err: unknown, requestId: string) {
+export function wuzapiError(raw: unknown, requestId: string) {
+  // A WhatsApp refusal or Baileys error a service let through still gets its own status (not 500).
+  const err = mapped(raw)
   const { code, message } = classifyError(err)
   const status = STATUS_BY_CODE[code]
   const whatsappCode = err instanceof AppError ? err.details.whatsappCode : undefined

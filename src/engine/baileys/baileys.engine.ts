@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import https from 'node:https'
 import makeWASocket, {
   ALL_WA_PATCH_NAMES,
@@ -8,9 +8,10 @@ import makeWASocket, {
   type Contact,
   DEFAULT_CONNECTION_CONFIG,
   decryptPollVote,
-  downloadContentFromMessage,
   generateMessageIDV2,
   generateWAMessageFromContent,
+  getMediaKeys,
+  getUrlFromDirectPath,
   jidNormalizedUser,
   prepareWAMessageMedia,
   proto,
@@ -19,11 +20,12 @@ import makeWASocket, {
 } from 'baileys'
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import { SocksProxyAgent } from 'socks-proxy-agent'
-import { Agent, type Dispatcher, ProxyAgent } from 'undici'
+import { Agent, type Dispatcher, ProxyAgent, request } from 'undici'
 import type { CredentialStore } from '../credentials.js'
 import type {
   ConnectionEvent,
   ConnectOptions,
+  DownloadKind,
   Engine,
   EngineCapability,
   EngineConnection,
@@ -453,14 +455,7 @@ export class BaileysEngine implements Engine {
             : 'mmg.whatsapp.net'
         const directPath = media.directPath || (given ? `${given.pathname}${given.search}` : '')
         if (!directPath) throw new EngineRefusal(400, 'no media location (Url or DirectPath)')
-        const stream = await downloadContentFromMessage(
-          { mediaKey: Buffer.from(media.mediaKey, 'base64'), directPath, url: null },
-          kind,
-          { host, options: { dispatcher: downloads } as unknown as RequestInit },
-        )
-        const chunks: Buffer[] = []
-        for await (const chunk of stream) chunks.push(chunk as Buffer)
-        return Buffer.concat(chunks)
+        return fetchMedia(getUrlFromDirectPath(directPath, host), media.mediaKey, kind, downloads)
       },
       retryMedia: async (ref, kind, media) => {
         const message: WAMessage = {
@@ -670,4 +665,32 @@ function proxyFor(
     agent: new HttpsProxyAgent(proxy.url) as unknown as https.Agent,
     dispatcher: new ProxyAgent({ uri: proxy.url, ...(ca ? { requestTls: { ca } } : {}) }),
   }
+}
+
+/**
+ * Downloads an encrypted media file and decrypts it after checking its MAC (the last 10 bytes:
+ * HMAC-SHA256 of IV and ciphertext under the media key's MAC key), which Baileys' own download
+ * skips: a wrong media key is refused instead of yielding garbage when the padding happens to fit.
+ */
+async function fetchMedia(
+  url: string,
+  mediaKey: string,
+  kind: DownloadKind,
+  dispatcher: Dispatcher,
+): Promise<Buffer> {
+  const res = await request(url, { dispatcher, headers: { Origin: 'https://web.whatsapp.com' } })
+  if (res.statusCode !== 200) {
+    await res.body.dump()
+    throw new EngineRefusal(res.statusCode, `the media server answered ${res.statusCode}`)
+  }
+  const file = Buffer.from(await res.body.arrayBuffer())
+  if (file.length < 10 + 16) throw new EngineRefusal(400, 'the media file is truncated')
+  const { iv, cipherKey, macKey } = await getMediaKeys(Buffer.from(mediaKey, 'base64'), kind)
+  if (!macKey) throw new EngineRefusal(400, 'no MAC key for this media type')
+  const encrypted = file.subarray(0, -10)
+  const mac = createHmac('sha256', macKey).update(iv).update(encrypted).digest().subarray(0, 10)
+  if (!timingSafeEqual(mac, file.subarray(-10)))
+    throw new EngineRefusal(400, 'the media key does not match the file (MAC check failed)')
+  const decipher = createDecipheriv('aes-256-cbc', cipherKey, iv)
+  return Buffer.concat([decipher.update(encrypted), decipher.final()])
 }

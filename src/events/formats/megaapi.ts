@@ -17,6 +17,26 @@ const CLOSES = new Set([
 
 const bare = (jid: string) => jid.replace(/:\d+(?=@)/, '')
 
+/** Wrappers Mega-api names as the type (its ephemeral example: `ephemeralMessage`). */
+const WRAPPERS = [
+  'ephemeralMessage',
+  'viewOnceMessage',
+  'viewOnceMessageV2',
+  'viewOnceMessageV2Extension',
+  'documentWithCaptionMessage',
+]
+
+/**
+ * Mega-api's `messageType`: the first key of `message` in WhatsApp's field order (so polls, orders
+ * and interactive messages are `messageContextInfo`, as documented), except that a wrapper
+ * (ephemeral, view once) names the type even after `messageContextInfo`, and the sender-key
+ * distribution a group message carries is never the type.
+ */
+export function megaapiMessageType(message: Record<string, unknown>): string {
+  const keys = Object.keys(message).filter((k) => k !== 'senderKeyDistributionMessage' && message[k] != null)
+  return keys.find((k) => WRAPPERS.includes(k)) ?? keys[0] ?? 'unknown'
+}
+
 /**
  * An event as a Mega-api webhook receives it, or undefined for events Mega-api has no shape for
  * (they are not posted). Messages are Baileys `WAMessage`s plus `instance_key`, `jid`,
@@ -34,7 +54,7 @@ export function megaapiWebhookPayload(event: ZapEvent, instanceKey: string): obj
     return {
       ...head,
       isBusiness: false,
-      messageType: Object.keys(message)[0] ?? 'unknown',
+      messageType: megaapiMessageType(message),
       key: {
         remoteJid: d.chat,
         fromMe: d.fromMe === true,
@@ -56,7 +76,13 @@ export function megaapiWebhookPayload(event: ZapEvent, instanceKey: string): obj
     return {
       ...head,
       messageType: 'message.ack',
-      key: { remoteJid: d.Chat, fromMe: true, id: d.ID },
+      // A group's receipt names who acknowledged (as Baileys' group receipts do, in key.participant).
+      key: {
+        remoteJid: d.Chat,
+        fromMe: true,
+        id: d.ID,
+        ...(String(d.Chat ?? '').endsWith('@g.us') && d.By ? { participant: d.By } : {}),
+      },
       update: { status },
     }
   }
