@@ -205,3 +205,15 @@ export interface NumberCheck {
   jid: string
   lid: string | undefined
 }
+
+/** The proto keys of messages that carry a file, and the kind of file each holds. */
+export const MEDIA_MESSAGES = {
+  imageMessage: 'image',
+  videoMessage: 'video',
+  ptvMessage: 'video',
+  audioMessage: 'audio',
+  documentMessage: 'document',
+  stickerMessage: 'sticker',
+} as const satisfies Record<string, 'image' | 'video' | 'audio' | 'document' | 'sticker'>
+
+export const mediaKindOf = (key: string) => MEDIA_MESSAGES[key as keyof typeof MEDIA_MESSAGES]

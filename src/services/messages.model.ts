@@ -93,3 +93,6 @@ export function messageToRow(
     updated_at: at,
   }
 }
+
+/** The proto keys of messages that carry a file (for the dialects, which do not reach the engine). */
+export { MEDIA_MESSAGES } from '../engine/messages.js'

@@ -1,4 +1,5 @@
 import { validation } from '../../services/errors.js'
+import { MEDIA_MESSAGES } from '../../services/messages.model.js'
 import type { ContentRequest } from '../../services/messages.service.js'
 import { bare, parseRecipient } from '../../services/recipient.js'
 
@@ -171,14 +172,8 @@ export function textOf(message: Json): string | undefined {
   )
 }
 
-export const MEDIA_KINDS: Record<string, 'image' | 'video' | 'audio' | 'document' | 'sticker'> = {
-  imageMessage: 'image',
-  videoMessage: 'video',
-  ptvMessage: 'video',
-  audioMessage: 'audio',
-  documentMessage: 'document',
-  stickerMessage: 'sticker',
-}
+export const MEDIA_KINDS: Record<string, 'image' | 'video' | 'audio' | 'document' | 'sticker'> =
+  MEDIA_MESSAGES
 
 /** Bytes as a webhook gives them: base64, or Node's Buffer JSON. */
 const bytes = (v: unknown): string | undefined => {

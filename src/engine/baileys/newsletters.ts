@@ -9,6 +9,7 @@ import {
   normalizeMessageContent,
   proto,
 } from 'baileys'
+import { MEDIA_MESSAGES } from '../messages.js'
 import type { NewsletterMetadata, NewsletterPost, NewslettersPort } from '../newsletters.js'
 import { EngineRefusal } from '../port.js'
 import type { AdapterContext } from './context.js'
@@ -60,16 +61,7 @@ export function toMetadata(raw: Raw): NewsletterMetadata {
   }
 }
 
-const KINDS: Record<string, string> = {
-  conversation: 'text',
-  extendedTextMessage: 'text',
-  imageMessage: 'image',
-  videoMessage: 'video',
-  ptvMessage: 'video',
-  audioMessage: 'audio',
-  documentMessage: 'document',
-  stickerMessage: 'sticker',
-}
+const KINDS: Record<string, string> = { conversation: 'text', extendedTextMessage: 'text', ...MEDIA_MESSAGES }
 
 /** A `<message server_id id t type>` of a `messages` or `message_updates` answer → a post. */
 export function toPost(node: BinaryNode): NewsletterPost {

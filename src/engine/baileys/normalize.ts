@@ -6,7 +6,13 @@ import {
   toNumber,
   type WAMessage,
 } from 'baileys'
-import type { MediaInfo, MessageType, NormalizedMessage, Receipt, ReceiptStatus } from '../messages.js'
+import {
+  type MediaInfo,
+  mediaKindOf,
+  type NormalizedMessage,
+  type Receipt,
+  type ReceiptStatus,
+} from '../messages.js'
 
 const b64 = (v: Uint8Array | string | null | undefined) =>
   v == null ? undefined : typeof v === 'string' ? v : Buffer.from(v).toString('base64')
@@ -26,15 +32,6 @@ export function protoJson(message: proto.IMessage): Record<string, unknown> {
 export const serialize = (message: proto.IMessage) =>
   Buffer.from(proto.Message.encode(proto.Message.fromObject(message)).finish()).toString('base64')
 export const deserialize = (raw: string): proto.IMessage => proto.Message.decode(Buffer.from(raw, 'base64'))
-
-const MEDIA: Record<string, MessageType> = {
-  imageMessage: 'image',
-  videoMessage: 'video',
-  ptvMessage: 'video',
-  audioMessage: 'audio',
-  documentMessage: 'document',
-  stickerMessage: 'sticker',
-}
 
 type MediaMessage = {
   mimetype?: string | null
@@ -122,7 +119,7 @@ export function normalizeMessage(
     case 'audioMessage':
     case 'documentMessage':
     case 'stickerMessage':
-      return { ...base, type: MEDIA[kind]!, text: inner.caption ?? '', media: mediaInfo(inner) }
+      return { ...base, type: mediaKindOf(kind)!, text: inner.caption ?? '', media: mediaInfo(inner) }
     case 'locationMessage':
     case 'liveLocationMessage':
       return { ...base, type: 'location', text: String(inner.name ?? inner.caption ?? '') }
