@@ -5,7 +5,7 @@ import { lidJid } from '../src/testnet/accounts.js'
 import type { VirtualContact } from '../src/testnet/contact.js'
 import { eventually } from '../src/testnet/harness.js'
 import { createUser, useApp } from './helpers/app.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers, read loosely by the assertions
 type Json = Record<string, any>
@@ -57,12 +57,7 @@ describe('Mega-api dialect: chat and group routes against the test network', () 
     B = await network.net.contact(ben, 'Ben')
     C = await network.net.contact(cid, 'Cid')
     token = (await createUser(t, { name: 'mega-chat-group', instanceKey: KEY })).token
-    network.net.network.accounts.create(me, 'Shop')
-    const headers = { token }
-    await t.app.inject({ method: 'POST', url: '/session/connect', headers, payload: { Immediate: false } })
-    const qr = (await t.app.inject({ method: 'GET', url: '/session/status', headers })).json().data
-      .qrcode_text
-    network.net.network.link(me, qr)
+    await linkSession(t, network.net, token, me)
     await eventually(
       'connected',
       async () => (await rest('GET', '/instance/{k}')).json().instance.connected || undefined,

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
 import { createUser, useApp } from './helpers/app.js'
 import { useReceiver } from './helpers/receiver.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -73,19 +73,7 @@ describe('Mega-api dialect: the 13 sends, received and decrypted by virtual cont
     const user = await createUser(t, { name: 'mega-send', instanceKey: KEY, history: 100 })
     token = user.token
     bearer = { authorization: `Bearer ${user.token}` }
-    const headers = { token }
-    network.net.network.accounts.create(me, 'Loja')
-    await t.app.inject({ method: 'POST', url: '/session/connect', headers, payload: { Immediate: false } })
-    const qr = (await t.app.inject({ method: 'GET', url: '/session/status', headers })).json().data
-      .qrcode_text
-    network.net.network.link(me, qr)
-    await eventually(
-      'logged in',
-      async () =>
-        (await t.app.inject({ method: 'GET', url: '/session/status', headers })).json().data.LoggedIn ||
-        undefined,
-      30_000,
-    )
+    await linkSession(t, network.net, token, me, 'Loja')
     const hook = await t.app.inject({
       method: 'POST',
       url: `/rest/webhook/${KEY}/configWebhook`,

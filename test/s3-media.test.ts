@@ -4,7 +4,7 @@ import { eventually } from '../src/testnet/harness.js'
 import { createUser, useApp } from './helpers/app.js'
 import { useReceiver } from './helpers/receiver.js'
 import { S3_KEY, useS3 } from './helpers/s3.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -67,14 +67,7 @@ describe('media of received messages: inline, in S3, skipped, expired, removed',
     headers = { token: user.token }
     userId = user.id
     assert.equal((await post('/webhook', { webhook: receiver.url(), events: ['Message'] })).statusCode, 200)
-    network.net.network.accounts.create(me, 'Shop')
-    await post('/session/connect', { Immediate: false })
-    network.net.network.link(me, (await get('/session/status')).json().data.qrcode_text)
-    await eventually(
-      'logged in',
-      async () => (await get('/session/status')).json().data.LoggedIn || undefined,
-      30_000,
-    )
+    await linkSession(t, network.net, user.token, me)
   })
 
   it('without S3 the event carries the file inline (base64)', async () => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
 import { ADMIN_TOKEN, createUser, useApp } from './helpers/app.js'
 import { useReceiver } from './helpers/receiver.js'
-import { useNetwork } from './helpers/testnet.js'
+import { linkSession, useNetwork } from './helpers/testnet.js'
 
 describe('webhooks end to end: WhatsApp → gateway → webhook', () => {
   const network = useNetwork()
@@ -24,18 +24,7 @@ describe('webhooks end to end: WhatsApp → gateway → webhook', () => {
     const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers, payload })
     const hook = receiver.url()
     assert.equal((await post('/webhook', { webhook: hook, events: ['Message'] })).statusCode, 200)
-    network.net.network.accounts.create(me, 'Shop')
-    await post('/session/connect', { Immediate: false })
-    const qr = (await t.app.inject({ method: 'GET', url: '/session/status', headers })).json().data
-      .qrcode_text
-    network.net.network.link(me, qr)
-    await eventually(
-      'logged in',
-      async () =>
-        (await t.app.inject({ method: 'GET', url: '/session/status', headers })).json().data.LoggedIn ||
-        undefined,
-      30_000,
-    )
+    await linkSession(t, network.net, user.token, me)
     const id = await network.net.running.contacts
       .get(friend)!
       .send({ to: `${me}@s.whatsapp.net`, text: 'hi shop' })

@@ -161,37 +161,34 @@ export const groupRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     jid: GroupJid(undefined, ['group_id', 'groupJid', 'id']),
     allowOnlyAdmins: Type.Boolean({ description: 'true: only admins', 'x-aliases': ['onlyAdmins'] }),
   })
-  app.put(
-    '/group/:instance_key/setWhoCanSendMessage',
+  /** The two group settings Mega-api sets: route, what it says, the answer's key, the setting pair. */
+  const SETTINGS = [
     {
-      schema: schema(
-        'Who may send messages: only admins (true) or everyone (false)',
-        { querystring: SettingQuery },
-        { jid: Str, announce: Bool },
-      ),
+      route: 'setWhoCanSendMessage',
+      summary: 'Who may send messages: only admins (true) or everyone (false)',
+      key: 'announce',
+      on: 'announcement',
+      off: 'not_announcement',
     },
-    async (req) => {
-      const { jid, allowOnlyAdmins } = req.query
-      await groups.setting(req.user!.id, jid, allowOnlyAdmins ? 'announcement' : 'not_announcement')
-      return ok('Group setting updated', { jid, announce: allowOnlyAdmins })
-    },
-  )
-
-  app.put(
-    '/group/:instance_key/setWhoCanChangeSettings',
     {
-      schema: schema(
-        'Who may change the group’s settings: only admins (true) or everyone (false)',
-        { querystring: SettingQuery },
-        { jid: Str, restrict: Bool },
-      ),
+      route: 'setWhoCanChangeSettings',
+      summary: 'Who may change the group’s settings: only admins (true) or everyone (false)',
+      key: 'restrict',
+      on: 'locked',
+      off: 'unlocked',
     },
-    async (req) => {
-      const { jid, allowOnlyAdmins } = req.query
-      await groups.setting(req.user!.id, jid, allowOnlyAdmins ? 'locked' : 'unlocked')
-      return ok('Group setting updated', { jid, restrict: allowOnlyAdmins })
-    },
-  )
+  ] as const
+  for (const setting of SETTINGS) {
+    app.put(
+      `/group/:instance_key/${setting.route}`,
+      { schema: schema(setting.summary, { querystring: SettingQuery }, { jid: Str, [setting.key]: Bool }) },
+      async (req) => {
+        const { jid, allowOnlyAdmins } = req.query
+        await groups.setting(req.user!.id, jid, allowOnlyAdmins ? setting.on : setting.off)
+        return ok('Group setting updated', { jid, [setting.key]: allowOnlyAdmins })
+      },
+    )
+  }
 
   app.delete(
     '/group/:instance_key/leaveGroup',
