@@ -170,7 +170,8 @@ try {
   )
 
   // 2) Inbound message → webhook latency on the test network.
-  const net = spawn(process.execPath, ['dist/cli.js', 'testnet'], {
+  const netArgs = process.env.BENCH_TESTNET_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const net = spawn(process.execPath, [...netArgs, 'dist/cli.js', 'testnet'], {
     env: { ...process.env, ZAPWIRE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'ignore'],
   })
@@ -229,6 +230,7 @@ try {
   } finally {
     gw.child.kill('SIGTERM')
     net.kill('SIGTERM')
+    await Promise.all([once(gw.child, 'exit'), once(net, 'exit')])
   }
 } finally {
   receiver.close()

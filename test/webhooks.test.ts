@@ -170,6 +170,23 @@ for (const dialect of DIALECTS) {
       await api.delete('/webhook')
     })
 
+    it('sends credentials in the URL as HTTP Basic authentication', async () => {
+      const user = await createUser(t, { name: 'basic' })
+      const api = as(user.token)
+      const withCredentials = hook.url.replace('http://', 'http://n8n:p%40ss@')
+      assert.equal((await api.post('/webhook', { webhook: withCredentials })).statusCode, 200)
+      await append([
+        { userId: user.id, type: 'Message', chat: 'b@s.whatsapp.net', id: `${user.id}:b1`, data: {} },
+      ])
+      const [call] = await eventually(
+        'the call',
+        async () => (ofUser(user.id).length >= 1 ? ofUser(user.id) : undefined),
+        10_000,
+      )
+      assert.equal(call!.headers.authorization, `Basic ${Buffer.from('n8n:p@ss').toString('base64')}`)
+      await api.delete('/webhook')
+    })
+
     it('a receiver down for a while gets everything once up, in order per chat', async () => {
       const user = await createUser(t, { name: 'patient' })
       const api = as(user.token)

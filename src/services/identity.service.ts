@@ -9,17 +9,36 @@ import type { SessionsService } from './sessions.service.js'
  * messages when a pair is learned.
  */
 export class IdentityService {
+  /** Phone JIDs by user and LID, as last read or learned (bounded, oldest dropped first). */
+  private readonly phones = new Map<string, string>()
+
   constructor(
     private readonly repo: MessagesRepository,
     private readonly sessions: SessionsService,
   ) {}
+
+  /** The phone JID stored for a LID (read once, then remembered: every message asks). */
+  private async pnOf(userId: string, lid: string): Promise<string | undefined> {
+    const key = `${userId}|${lid}`
+    const known = this.phones.get(key)
+    if (known !== undefined) return known
+    const pn = await this.repo.pnForLid(userId, lid)
+    if (pn) this.remember(key, pn)
+    return pn
+  }
+
+  private remember(key: string, pn: string) {
+    this.phones.delete(key)
+    this.phones.set(key, pn)
+    if (this.phones.size > 50_000) this.phones.delete(this.phones.keys().next().value as string)
+  }
 
   lidOfPhone(userId: string, pn: string): Promise<string | undefined> {
     return this.repo.lidForPn(userId, pn)
   }
 
   phoneOfLid(userId: string, lid: string): Promise<string | undefined> {
-    return this.repo.pnForLid(userId, lid)
+    return this.pnOf(userId, lid)
   }
 
   /** A JID and its alternate → the phone JID and LID, completed from the identity table. */
@@ -28,22 +47,23 @@ export class IdentityService {
       return { pn: '', lid: '' }
     let pn = jid.endsWith('@s.whatsapp.net') ? jid : alt?.endsWith('@s.whatsapp.net') ? alt : ''
     let lid = jid.endsWith('@lid') ? jid : alt?.endsWith('@lid') ? alt : ''
-    if (!pn && lid) pn = (await this.repo.pnForLid(userId, lid)) ?? ''
+    if (!pn && lid) pn = (await this.pnOf(userId, lid)) ?? ''
     if (!lid && pn) lid = (await this.repo.lidForPn(userId, pn)) ?? ''
     return { pn, lid }
   }
 
   async phoneOf(userId: string, jid: string): Promise<string> {
-    return jid.endsWith('@lid') ? ((await this.repo.pnForLid(userId, jid)) ?? jid) : jid
+    return jid.endsWith('@lid') ? ((await this.pnOf(userId, jid)) ?? jid) : jid
   }
 
   /** Stores LID ↔ phone pairs; earlier messages that lacked one side get it. */
   async learn(userId: string, pairs: { lid: string; pn: string }[]) {
     const fresh: { lid: string; pn: string }[] = []
     const unique = new Map(pairs.map((p) => [p.lid, p]))
-    for (const p of unique.values()) if ((await this.repo.pnForLid(userId, p.lid)) !== p.pn) fresh.push(p)
+    for (const p of unique.values()) if ((await this.pnOf(userId, p.lid)) !== p.pn) fresh.push(p)
     if (fresh.length === 0) return
     await this.repo.saveIdentities(userId, fresh, new Date().toISOString())
+    for (const p of fresh) this.remember(`${userId}|${p.lid}`, p.pn)
     for (const p of fresh) await this.repo.linkIdentity(userId, p.lid, p.pn)
   }
 
@@ -64,7 +84,7 @@ export class IdentityService {
   async phoneFor(userId: string, lid: string): Promise<string> {
     const jid = lid.trim().replace(/:\d+@/, '@')
     if (!/^\d+@lid$/.test(jid)) throw new AppError('VALIDATION', 'invalid LID format')
-    const pn = await this.repo.pnForLid(userId, jid)
+    const pn = await this.pnOf(userId, jid)
     if (!pn) throw new AppError('IDENTITY_UNKNOWN', `no phone number known for ${jid}`)
     return pn
   }

@@ -22,6 +22,9 @@ type InboundEvent = Parameters<InboundSink['handle']>[2]
 export class InboundService implements InboundSink {
   private readonly inbound = new Map<string, Promise<void>>()
 
+  /** The contact rows this process last wrote, by user and JID (bounded, oldest dropped first). */
+  private readonly contactsWritten = new Map<string, ContactFields>()
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly repo: MessagesRepository,
@@ -79,7 +82,7 @@ export class InboundService implements InboundSink {
             c.lid && c.jid.endsWith('@s.whatsapp.net') ? [{ lid: c.lid, pn: c.jid }] : [],
           ),
         )
-        for (const c of event.contacts) await this.repo.saveContact(userId, contactRow(c), now)
+        for (const c of event.contacts) await this.saveContact(userId, contactRow(c), now)
         return
       }
       case 'history':
@@ -168,7 +171,7 @@ export class InboundService implements InboundSink {
       status: message.fromMe ? 'sent' : 'received',
     })
     if (!stored.fromMe && stored.pushName && (stored.senderPn || stored.senderLid))
-      await this.repo.saveContact(
+      await this.saveContact(
         userId,
         contactRow({
           jid: stored.senderPn || stored.senderLid,
@@ -198,9 +201,10 @@ export class InboundService implements InboundSink {
       await this.ledger.applyToTarget(userId, message, by, events)
       return
     }
-    const fresh = await this.ledger.store(userId, stored, message.raw, events)
-    if (fresh && !stored.fromMe)
-      await this.monitoring.record(
+    // The record of a received message is written in the message's own transaction.
+    const record = (tx: Kysely<DB>) =>
+      this.monitoring.recordWithin(
+        tx,
         userId,
         'message.received',
         stored.id,
@@ -215,6 +219,33 @@ export class InboundService implements InboundSink {
         },
         'delivered',
       )
+    const fresh = await this.ledger.store(
+      userId,
+      stored,
+      message.raw,
+      events,
+      false,
+      stored.fromMe ? undefined : record,
+    )
+    if (fresh && !stored.fromMe) this.monitoring.notify()
+  }
+
+  /**
+   * Records a contact's names, unless they add nothing to what this process last wrote (most
+   * messages repeat their sender's push name). Empty fields keep what is known, as in the store.
+   */
+  private async saveContact(userId: string, row: ContactFields, now: string) {
+    const key = `${userId}|${row.jid}`
+    const known = this.contactsWritten.get(key)
+    const merged = { ...row }
+    for (const field of Object.keys(row) as (keyof ContactFields)[])
+      if (!row[field] && known?.[field]) merged[field] = known[field]
+    if (known && (Object.keys(row) as (keyof ContactFields)[]).every((f) => merged[f] === known[f])) return
+    await this.repo.saveContact(userId, row, now)
+    this.contactsWritten.delete(key)
+    this.contactsWritten.set(key, merged)
+    if (this.contactsWritten.size > 20_000)
+      this.contactsWritten.delete(this.contactsWritten.keys().next().value as string)
   }
 
   /**
@@ -270,6 +301,8 @@ export class InboundService implements InboundSink {
 
 const ORDER = ['received', 'sent', 'delivered', 'read', 'played']
 const rank = (status: string) => ORDER.indexOf(status)
+
+type ContactFields = ReturnType<typeof contactRow>
 
 const contactRow = (c: ContactInfo) => ({
   jid: c.jid,

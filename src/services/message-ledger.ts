@@ -70,6 +70,7 @@ export class MessageLedger {
     raw: string,
     events: NewEvent[],
     history = false,
+    within?: (tx: Kysely<DB>) => Promise<unknown>,
   ): Promise<boolean> {
     const at = new Date().toISOString()
     const inserted = await this.db.transaction().execute(async (tx) => {
@@ -88,6 +89,7 @@ export class MessageLedger {
         tx,
       )
       await this.outbox.append(events, tx)
+      await within?.(tx)
       return true
     })
     this.outbox.notify()

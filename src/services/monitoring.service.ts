@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { MonitoringFilter, MonitoringRepository } from '../store/monitoring.repository.js'
 import type { MonitoringRow, MonitoringStatus } from '../store/monitoring.table.js'
+import type { DB } from '../store/schema.js'
 import { AppError } from './errors.js'
 
 export type { MonitoringFilter }
@@ -57,7 +59,8 @@ export class MonitoringService {
     readonly options: { enabled: boolean; retentionDays: number },
   ) {}
 
-  private notify(): void {
+  /** Tells streams that records were written (after a transaction that wrote one commits). */
+  notify(): void {
     for (const listener of this.listeners) listener()
   }
 
@@ -93,6 +96,36 @@ export class MonitoringService {
       this.log.warn({ err, userId, eventType }, 'recording a monitoring event failed')
       return undefined
     }
+  }
+
+  /**
+   * Writes a record in the caller's transaction (a received message and its record land
+   * together); call `notify` after it commits. False when storage is off.
+   */
+  async recordWithin(
+    db: Kysely<DB>,
+    userId: string,
+    eventType: string,
+    ref: string,
+    payload: Record<string, unknown>,
+    status: MonitoringStatus,
+  ): Promise<boolean> {
+    if (!this.options.enabled) return false
+    const at = new Date().toISOString()
+    await this.repo.insert(
+      {
+        user_id: userId,
+        event_type: eventType,
+        ref,
+        payload: JSON.stringify(payload),
+        status,
+        attempts: status === 'processing' ? 1 : 0,
+        created_at: at,
+        updated_at: at,
+      },
+      db,
+    )
+    return true
   }
 
   async update(

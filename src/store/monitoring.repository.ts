@@ -15,8 +15,8 @@ export interface MonitoringFilter {
 export class MonitoringRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async insert(row: NewMonitoringRow): Promise<number> {
-    const { id } = await this.db
+  async insert(row: NewMonitoringRow, db: Kysely<DB> = this.db): Promise<number> {
+    const { id } = await db
       .insertInto('monitoring_events')
       .values(row)
       .returning('id')

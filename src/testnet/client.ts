@@ -3,8 +3,10 @@ import makeWASocket, {
   type AuthenticationState,
   type BaileysEventMap,
   Browsers,
+  type CacheStore,
   DisconnectReason,
   downloadMediaMessage,
+  jidDecode,
   proto,
   WA_CERT_DETAILS,
   type WAMessage,
@@ -25,6 +27,8 @@ export interface TestClientOptions {
   keepAliveIntervalMs?: number
   /** Called after each `creds.update` has been applied (persist the credentials here). */
   saveCreds?: () => Promise<void>
+  /** The client is its account's only device (a virtual contact): see `soleDeviceCache`. */
+  soleDevice?: boolean
 }
 
 /**
@@ -38,6 +42,7 @@ export class TestClient extends EventEmitter {
   private stopped = false
   /** Trust for the network's media certificate: uploads use the agent, downloads the dispatcher. */
   readonly trust = mediaTrust()
+  private readonly devices = soleDeviceCache(() => this.auth.creds.me)
 
   constructor(private readonly options: TestClientOptions) {
     super()
@@ -60,6 +65,7 @@ export class TestClient extends EventEmitter {
       fetchAgent: trust.agent,
       options: trust.requestInit,
       ...(this.options.keepAliveIntervalMs ? { keepAliveIntervalMs: this.options.keepAliveIntervalMs } : {}),
+      ...(this.options.soleDevice ? { userDevicesCache: this.devices } : {}),
     })
     this.socket = socket
     socket.ev.on('creds.update', (update) => {
@@ -153,4 +159,30 @@ function statusNumber(value: unknown): number {
   if (typeof value === 'string')
     return proto.WebMessageInfo.Status[value as keyof typeof proto.WebMessageInfo.Status] ?? -1
   return -1
+}
+
+/**
+ * Baileys' device-list cache (five minutes per user, as its own) for a client that is the only
+ * device of its account. WhatsApp lists the phone (device 0) among an account's devices; the test
+ * network does not, so Baileys finds no other device of its own, caches nothing for itself, and
+ * before every message would look its own devices up again and force new sessions with every
+ * device of the recipient. Here its own list is known to be empty.
+ */
+function soleDeviceCache(me: () => { id: string; lid?: string | undefined } | undefined): CacheStore {
+  const entries = new Map<string, { value: unknown; until: number }>()
+  const ttlMs = 5 * 60_000
+  return {
+    get: <T>(key: string) => {
+      const entry = entries.get(key)
+      if (entry && entry.until > Date.now()) return entry.value as T
+      const self = me()
+      const own = [self?.id, self?.lid].map((jid) => (jid ? jidDecode(jid)?.user : undefined))
+      return own.includes(key) ? ([] as T) : undefined
+    },
+    set: (key, value) => {
+      entries.set(key, { value, until: Date.now() + ttlMs })
+    },
+    del: (key) => entries.delete(key),
+    flushAll: () => entries.clear(),
+  }
 }

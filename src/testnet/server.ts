@@ -44,6 +44,7 @@ export class RunningNetwork {
           },
         ),
         skipHistorySync: true,
+        soleDevice: true,
       })
       const contact = new VirtualContact(
         phone,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { Agent, request } from 'undici'
+import { Agent } from 'undici'
 import { guardedLookup, urlProblem } from '../../lib/url-guard.js'
 import type { ZapEvent } from '../event.js'
 import { megaapiWebhookPayload } from '../formats/megaapi.js'
@@ -117,13 +117,22 @@ const RETRYABLE = new Set([408, 425, 429])
 export class WebhookSink implements Sink {
   readonly transport = 'webhook'
   readonly endpoint: string
+  private readonly url: URL
+  private readonly authorization: string | undefined
   private readonly problem: string | undefined
 
   constructor(
     private readonly target: WebhookTarget,
     private readonly client: WebhookClient,
   ) {
-    this.endpoint = new URL(target.url).origin
+    this.url = new URL(target.url)
+    this.endpoint = this.url.origin
+    // Credentials in the URL (`https://user:pass@host/…`, as n8n's basic-auth webhooks want) are
+    // sent as HTTP Basic authentication.
+    if (this.url.username || this.url.password)
+      this.authorization = `Basic ${Buffer.from(
+        `${decodeURIComponent(this.url.username)}:${decodeURIComponent(this.url.password)}`,
+      ).toString('base64')}`
     this.problem = urlProblem(target.url, { schemes: ['http', 'https'], blockPrivate: target.blockPrivate })
   }
 
@@ -148,25 +157,39 @@ export class WebhookSink implements Sink {
     const { body, contentType } = made
     let status: number
     try {
-      const res = await request(this.target.url, {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': contentType,
-          'user-agent': 'Zapwire',
-          'x-zapwire-event-id': event.id,
-          'x-zapwire-event': event.type,
-          ...signatureHeaders(this.target.hmacKey, body),
-        },
-        dispatcher: this.client.agent(this.target.blockPrivate),
+      status = await post(this.client.agent(this.target.blockPrivate), this.url, body, {
+        'content-type': contentType,
+        'user-agent': 'Zapwire',
+        'x-zapwire-event-id': event.id,
+        'x-zapwire-event': event.type,
+        ...(this.authorization ? { authorization: this.authorization } : {}),
+        ...signatureHeaders(this.target.hmacKey, body),
       })
-      status = res.statusCode
-      // The receiver's body is never read beyond its status.
-      await res.body.dump()
     } catch (err) {
       throw new DeliveryError((err as Error).message)
     }
     if (status >= 200 && status < 300) return
     throw new DeliveryError(`HTTP ${status}`, status >= 400 && status < 500 && !RETRYABLE.has(status))
   }
+}
+
+/**
+ * POSTs `body` and resolves the response status. The low-level dispatch API: the receiver's
+ * body is dropped as it arrives (never read beyond the status), with no stream per response.
+ */
+function post(agent: Agent, url: URL, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let status = 0
+    agent.dispatch(
+      { origin: url.origin, path: `${url.pathname}${url.search}`, method: 'POST', headers, body },
+      {
+        onRequestStart: () => undefined,
+        onResponseStart: (_controller, statusCode) => {
+          status = statusCode
+        },
+        onResponseEnd: () => resolve(status),
+        onResponseError: (_controller, err) => reject(err),
+      },
+    )
+  })
 }
