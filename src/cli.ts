@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import { destination, pino } from 'pino'
 import { type Config, ConfigError, loadConfig, loadDotEnv } from './config/config.js'
 import { resolveSecrets } from './config/data-dir.js'
+import { redactUrl } from './lib/redact.js'
 import { announceAdminToken, serve } from './main.js'
 import { VERSION } from './server/app.js'
 import { openContext } from './services/context.js'
@@ -90,7 +91,7 @@ users
           serial,
           name,
           token,
-          webhook: user.settings.webhook,
+          webhook: redactUrl(user.settings.webhook),
           events: user.settings.events.join(','),
           expiration,
           history,
@@ -111,7 +112,7 @@ users
         name: u.name,
         token: u.token,
         events: u.settings.events.join(','),
-        webhook: u.settings.webhook,
+        webhook: redactUrl(u.settings.webhook),
       }))
       if (opts.json) print(rows)
       else if (rows.length === 0) process.stdout.write('No users.\n')

@@ -170,11 +170,22 @@ for (const dialect of DIALECTS) {
       await api.delete('/webhook')
     })
 
-    it('sends credentials in the URL as HTTP Basic authentication', async () => {
+    it('sends credentials in the URL as HTTP Basic authentication, keeps them encrypted and masked', async () => {
       const user = await createUser(t, { name: 'basic' })
       const api = as(user.token)
       const withCredentials = hook.url.replace('http://', 'http://n8n:p%40ss@')
       assert.equal((await api.post('/webhook', { webhook: withCredentials })).statusCode, 200)
+      const basic = `Basic ${Buffer.from('n8n:p@ss').toString('base64')}`
+      const masked = hook.url.replace('http://', 'http://n8n:***@')
+      // Shown masked, stored encrypted: the password is in no column as plain text.
+      assert.equal((await api.get('/webhook')).json().data.webhook, masked)
+      const row = await db.db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow()
+      assert.ok(!JSON.stringify(row).includes('p%40ss'), 'the password is not stored in plain text')
+      assert.ok(!row.settings.includes('n8n'), 'the settings hold the URL without its credentials')
       await append([
         { userId: user.id, type: 'Message', chat: 'b@s.whatsapp.net', id: `${user.id}:b1`, data: {} },
       ])
@@ -183,7 +194,18 @@ for (const dialect of DIALECTS) {
         async () => (ofUser(user.id).length >= 1 ? ofUser(user.id) : undefined),
         10_000,
       )
-      assert.equal(call!.headers.authorization, `Basic ${Buffer.from('n8n:p@ss').toString('base64')}`)
+      assert.equal(call!.headers.authorization, basic)
+      // The masked URL sent back (a client saving what it read) keeps the password.
+      assert.equal((await api.put('/webhook', { webhook: masked, events: ['All'] })).statusCode, 200)
+      await append([
+        { userId: user.id, type: 'Message', chat: 'b@s.whatsapp.net', id: `${user.id}:b2`, data: {} },
+      ])
+      const calls = await eventually(
+        'the second call',
+        async () => (ofUser(user.id).length >= 2 ? ofUser(user.id) : undefined),
+        10_000,
+      )
+      assert.equal(calls[1]!.headers.authorization, basic)
       await api.delete('/webhook')
     })
 

@@ -90,6 +90,8 @@ export interface RabbitMQConfig {
 /** Settings that hold credentials: stored encrypted, masked in every response. */
 export interface UserSecrets {
   hmacKey: string
+  /** The webhook URL's user-info (`user:pass`), kept here encrypted, never in `settings`. */
+  webhookCredentials: string
   proxy: ProxyConfig
   s3: S3Config
   rabbitmq: RabbitMQConfig
@@ -181,6 +183,7 @@ export function defaultSettings(): UserSettings {
 export function defaultSecrets(): UserSecrets {
   return {
     hmacKey: '',
+    webhookCredentials: '',
     proxy: { enabled: false, url: '' },
     s3: {
       enabled: false,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { type Cipher, tokenHash } from '../crypto/cipher.js'
 import { parseSubscription } from '../events/catalogue.js'
 import { WEBHOOK_FORMATS } from '../events/sinks/webhook.sink.js'
+import { joinCredentials, splitCredentials } from '../lib/url-credentials.js'
 import { urlProblem } from '../lib/url-guard.js'
 import type { UsersRepository } from '../store/users.repository.js'
 import type { UserRow } from '../store/users.table.js'
@@ -66,6 +67,7 @@ export class UsersService {
     const token = requireToken(input.token ?? randomBytes(16).toString('hex'))
     const settings = this.applySettings(defaultSettings(), input, actor)
     const secrets = this.applySecrets(defaultSecrets(), input, actor)
+    const stored = storedForm(settings, secrets)
     const stamp = this.now().toISOString()
     try {
       const row = await this.repo.insert({
@@ -78,8 +80,8 @@ export class UsersService {
         instance_key: instanceKeyOf(input.instanceKey) ?? null,
         expiration: checkedWhole('expiration', input.expiration ?? 0),
         history: checkedWhole('history', input.history ?? 0),
-        settings: JSON.stringify(settings),
-        secrets_enc: this.cipher.encryptJson(secrets),
+        settings: JSON.stringify(stored.settings),
+        secrets_enc: this.cipher.encryptJson(stored.secrets),
         version: 1,
         created_at: stamp,
         updated_at: stamp,
@@ -168,6 +170,7 @@ export class UsersService {
   private async write(current: User, input: UserInput, actor: Actor): Promise<User | undefined> {
     const settings = this.applySettings(structuredClone(current.settings), input, actor)
     const secrets = this.applySecrets(structuredClone(current.secrets), input, actor)
+    const stored = storedForm(settings, secrets)
     const token = input.token === undefined ? undefined : requireToken(input.token)
     try {
       const row = await this.repo.updateIfVersion(current.id, current.version, {
@@ -182,8 +185,8 @@ export class UsersService {
           ? { expiration: checkedWhole('expiration', input.expiration) }
           : {}),
         ...(input.history !== undefined ? { history: checkedWhole('history', input.history) } : {}),
-        settings: JSON.stringify(settings),
-        secrets_enc: this.cipher.encryptJson(secrets),
+        settings: JSON.stringify(stored.settings),
+        secrets_enc: this.cipher.encryptJson(stored.secrets),
         updated_at: this.now().toISOString(),
       })
       return row && this.toUser(row)
@@ -194,7 +197,15 @@ export class UsersService {
 
   private applySettings(settings: UserSettings, input: UserInput, actor: Actor): UserSettings {
     if (input.webhook !== undefined) {
-      const url = input.webhook.trim()
+      let url = input.webhook.trim()
+      // A URL read back from a view (its password shown as ***) keeps the password it had.
+      const given = splitCredentials(url)
+      const known = splitCredentials(settings.webhook)
+      if (
+        given.credentials.endsWith(':***') &&
+        given.credentials.split(':')[0] === known.credentials.split(':')[0]
+      )
+        url = joinCredentials(given.url, known.credentials)
       const problem = url === '' ? undefined : urlProblem(url, this.webhookRule(actor))
       if (problem) throw validation(`webhook ${problem}`)
       settings.webhook = url
@@ -275,7 +286,7 @@ export class UsersService {
 
   /** Row → domain: decrypts secrets, parses JSON, evens out driver differences. */
   private toUser(row: UserRow): User {
-    return {
+    const user: User = {
       id: row.id,
       serial: Number(row.serial),
       name: row.name,
@@ -291,7 +302,15 @@ export class UsersService {
       settings: { ...defaultSettings(), ...(JSON.parse(row.settings) as Partial<UserSettings>) },
       secrets: { ...defaultSecrets(), ...this.cipher.decryptJson<Partial<UserSecrets>>(row.secrets_enc) },
     }
+    user.settings.webhook = joinCredentials(user.settings.webhook, user.secrets.webhookCredentials)
+    return user
   }
+}
+
+/** What is written: the webhook URL's credentials move from the settings to the secrets. */
+function storedForm(settings: UserSettings, secrets: UserSecrets) {
+  const { url, credentials } = splitCredentials(settings.webhook)
+  return { settings: { ...settings, webhook: url }, secrets: { ...secrets, webhookCredentials: credentials } }
 }
 
 /** A checked instance key: undefined = absent, null = cleared. */

@@ -3,6 +3,7 @@ import type { Outbox } from '../events/outbox.js'
 import type { Sink } from '../events/sink.js'
 import { type WebhookClient, type WebhookFormat, WebhookSink } from '../events/sinks/webhook.sink.js'
 import { skipped } from '../events/skips.js'
+import { redactUrl } from '../lib/redact.js'
 import { AppError, validation } from './errors.js'
 import type { User } from './users.model.js'
 import type { Actor, UsersService } from './users.service.js'
@@ -63,7 +64,12 @@ export class WebhooksService implements SinkSource {
 
   view(user: User): WebhookView {
     const s = user.settings
-    return { url: s.webhook, events: s.events, active: s.webhookActive, format: s.webhookFormat }
+    return {
+      url: redactUrl(s.webhook),
+      events: s.events,
+      active: s.webhookActive,
+      format: s.webhookFormat,
+    }
   }
 
   /** Sets (POST) or changes (PUT: only what is given) the webhook. */

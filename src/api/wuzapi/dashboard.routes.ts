@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { eventEnvelope } from '../../events/event.js'
+import { redactUrl } from '../../lib/redact.js'
 import { authorizationValue, userToken } from '../../server/credentials.js'
 import type { InstanceRow } from '../../services/dashboard.service.js'
 import { AppError } from '../../services/errors.js'
@@ -70,7 +71,7 @@ const toInstance = ({ user, session }: InstanceRow) => ({
   lastInboundAt: session.lastInboundAt?.toISOString() ?? null,
   lastConnectedAt: session.lastConnectedAt?.toISOString() ?? null,
   reconnects: session.reconnects,
-  webhook: user.settings.webhook,
+  webhook: redactUrl(user.settings.webhook),
   events: user.settings.events.join(','),
 })
 

@@ -1,3 +1,4 @@
+import { redactUrl } from '../../lib/redact.js'
 import type { RefreshResult, SessionView } from '../../services/sessions.service.js'
 import type { User } from '../../services/users.model.js'
 
@@ -31,7 +32,7 @@ export function toStatusData(session: SessionView, user: User, expiresIn: number
     name: user.name,
     jid: session.jid ?? user.jid,
     lid: session.lid ?? user.lid,
-    webhook: user.settings.webhook,
+    webhook: redactUrl(user.settings.webhook),
     events: user.settings.events.join(','),
     expiration: expiresIn,
     qrcode: qrImage,

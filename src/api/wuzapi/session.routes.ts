@@ -45,7 +45,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         details: 'Connected!',
         events: user.settings.events.join(','),
         jid: view.jid ?? '',
-        webhook: user.settings.webhook,
+        webhook: redactUrl(user.settings.webhook),
       })
     },
   )
