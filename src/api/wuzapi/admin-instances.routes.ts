@@ -98,19 +98,7 @@ export const adminInstancesRoutes: FastifyPluginAsyncTypebox<{ services: Service
         },
       },
     },
-    async (req) => {
-      const { items, pagination } = await extras.instances(req.query)
-      const data = await Promise.all(
-        items.map(async ({ user, session }) => {
-          const qr = session.qr ? await QRCode.toDataURL(session.qr) : ''
-          return toInstanceStatus(
-            toStatusData(session, user, users.secondsRemaining(user), qr),
-            session.hasClient,
-          )
-        }),
-      )
-      return { code: 200, data, pagination, success: true as const }
-    },
+    async (req) => toInstanceList(await extras.instances(req.query), users),
   )
 
   app.get(
@@ -123,30 +111,49 @@ export const adminInstancesRoutes: FastifyPluginAsyncTypebox<{ services: Service
         response: { 200: LicenseInfo, ...errorResponses },
       },
     },
-    async (req) => {
-      const now = new Date().toISOString()
-      return {
-        valid: true,
-        installation_id: 'zapwire',
-        customer_id: '',
-        installation_name: req.hostname || 'zapwire',
-        plan_type: 'ENTERPRISE',
-        expires_at: NEVER,
-        max_instances: 0,
-        license_key: '',
-        instance_id: `zapwire-${process.pid}`,
-        last_validation: now,
-        days_until_expiry: Math.floor((Date.parse(NEVER) - Date.now()) / 86_400_000),
-        is_in_grace_period: false,
-        status: 'active',
-        status_message: 'Zapwire is open source: no licence is needed (max_instances 0 = unlimited)',
-        features: ['all'],
-        support_email: '',
-        documentation_url: '',
-        license_required: false,
-      }
-    },
+    async (req) => licenseInfo(req.hostname, new Date()),
   )
+}
+
+/** The instance page → DIGIGO's list, with each unpaired instance's QR as a PNG data URL. */
+async function toInstanceList(
+  { items, pagination }: Awaited<ReturnType<Services['extras']['instances']>>,
+  users: Services['users'],
+) {
+  const data = await Promise.all(
+    items.map(async ({ user, session }) => {
+      const qr = session.qr ? await QRCode.toDataURL(session.qr) : ''
+      return toInstanceStatus(
+        toStatusData(session, user, users.secondsRemaining(user), qr),
+        session.hasClient,
+      )
+    }),
+  )
+  return { code: 200, data, pagination, success: true as const }
+}
+
+/** DIGIGO's licence answer, saying that none is needed. */
+function licenseInfo(hostname: string, now: Date) {
+  return {
+    valid: true,
+    installation_id: 'zapwire',
+    customer_id: '',
+    installation_name: hostname || 'zapwire',
+    plan_type: 'ENTERPRISE',
+    expires_at: NEVER,
+    max_instances: 0,
+    license_key: '',
+    instance_id: `zapwire-${process.pid}`,
+    last_validation: now.toISOString(),
+    days_until_expiry: Math.floor((Date.parse(NEVER) - now.getTime()) / 86_400_000),
+    is_in_grace_period: false,
+    status: 'active',
+    status_message: 'Zapwire is open source: no licence is needed (max_instances 0 = unlimited)',
+    features: ['all'],
+    support_email: '',
+    documentation_url: '',
+    license_required: false,
+  }
 }
 
 /** The status view → one entry of DIGIGO's instance list. */

@@ -21,6 +21,7 @@ import makeWASocket, {
 import { HttpsProxyAgent } from 'https-proxy-agent'
 import { SocksProxyAgent } from 'socks-proxy-agent'
 import { Agent, type Dispatcher, ProxyAgent, request } from 'undici'
+import { guardedLookup } from '../../lib/url-guard.js'
 import type { CredentialStore } from '../credentials.js'
 import type {
   ConnectionEvent,
@@ -659,11 +660,21 @@ function proxyFor(
   if (!proxy) return undefined
   const host = new URL(wsUrl).hostname
   if (proxy.bypass.some((h) => host === h || host.endsWith(`.${h.replace(/^\*?\./, '')}`))) return undefined
+  // The proxy's own address is checked when it is resolved, at each connection: a name that
+  // comes to point at a link-local or cloud-metadata address is refused.
+  const lookup = guardedLookup(false)
   if (/^socks/i.test(proxy.url))
-    return { agent: new SocksProxyAgent(proxy.url) as unknown as https.Agent, dispatcher: undefined }
+    return {
+      agent: new SocksProxyAgent(proxy.url, { socketOptions: { lookup } }) as unknown as https.Agent,
+      dispatcher: undefined,
+    }
   return {
-    agent: new HttpsProxyAgent(proxy.url) as unknown as https.Agent,
-    dispatcher: new ProxyAgent({ uri: proxy.url, ...(ca ? { requestTls: { ca } } : {}) }),
+    agent: new HttpsProxyAgent(proxy.url, { lookup }) as unknown as https.Agent,
+    dispatcher: new ProxyAgent({
+      uri: proxy.url,
+      proxyTls: { lookup },
+      ...(ca ? { requestTls: { ca } } : {}),
+    }),
   }
 }
 
