@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import type { MonitoringFilter, MonitoringRepository } from '../store/monitoring.repository.js'
-import type { MonitoringRow, MonitoringStatus } from '../store/monitoring.table.js'
+import type { MonitoringRow, MonitoringStatus, NewMonitoringRow } from '../store/monitoring.table.js'
 import type { DB } from '../store/schema.js'
 import { AppError } from './errors.js'
 
@@ -37,6 +37,27 @@ export interface MonitoringSession {
   userId: string | undefined
   filter: MonitoringFilter
   expiresAt: number
+}
+
+/** A new record's row (attempts start at 1 when it is already being processed). */
+function newRecord(
+  userId: string,
+  eventType: string,
+  ref: string,
+  payload: Record<string, unknown>,
+  status: MonitoringStatus,
+): NewMonitoringRow {
+  const at = new Date().toISOString()
+  return {
+    user_id: userId,
+    event_type: eventType,
+    ref,
+    payload: JSON.stringify(payload),
+    status,
+    attempts: status === 'processing' ? 1 : 0,
+    created_at: at,
+    updated_at: at,
+  }
 }
 
 const SESSION_TTL_MS = 300_000
@@ -78,18 +99,8 @@ export class MonitoringService {
     status: MonitoringStatus,
   ): Promise<number | undefined> {
     if (!this.options.enabled) return undefined
-    const at = new Date().toISOString()
     try {
-      const id = await this.repo.insert({
-        user_id: userId,
-        event_type: eventType,
-        ref,
-        payload: JSON.stringify(payload),
-        status,
-        attempts: status === 'processing' ? 1 : 0,
-        created_at: at,
-        updated_at: at,
-      })
+      const id = await this.repo.insert(newRecord(userId, eventType, ref, payload, status))
       this.notify()
       return id
     } catch (err) {
@@ -111,20 +122,7 @@ export class MonitoringService {
     status: MonitoringStatus,
   ): Promise<boolean> {
     if (!this.options.enabled) return false
-    const at = new Date().toISOString()
-    await this.repo.insert(
-      {
-        user_id: userId,
-        event_type: eventType,
-        ref,
-        payload: JSON.stringify(payload),
-        status,
-        attempts: status === 'processing' ? 1 : 0,
-        created_at: at,
-        updated_at: at,
-      },
-      db,
-    )
+    await this.repo.insert(newRecord(userId, eventType, ref, payload, status), db)
     return true
   }
 
