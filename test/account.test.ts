@@ -6,7 +6,7 @@ import sharp from 'sharp'
 import { eventually } from '../src/testnet/harness.js'
 import { shareAppStateKey } from '../src/testnet/phone.js'
 import { setPresence } from '../src/testnet/presence.js'
-import { createUser, useApp } from './helpers/app.js'
+import { createUser, useApp, userRequests } from './helpers/app.js'
 import { linkSession, useNetwork } from './helpers/testnet.js'
 
 const JPEG = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#c03' } })
@@ -29,14 +29,13 @@ describe('the account: lookups, profile, privacy, blocklist, presence, proxy (te
   const nobody = '5521994000099'
   const pn = (phone: string) => `${phone}@s.whatsapp.net`
   let token = ''
-  const post = (url: string, payload: object) =>
-    t.app.inject({ method: 'POST', url, headers: { token }, payload })
-  const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { token } })
-  const events = async (type: string) =>
-    (await get(`/events?type=${type}&limit=1000`)).json().data.events as {
+  const user = userRequests(t, () => token)
+  const { post, get } = user
+  const events = (type: string) =>
+    user.events<{
       chat: string
       data: Record<string, unknown>
-    }[]
+    }>(type)
   const accountOf = (phone: string) => network.net.network.accounts.get(phone)!
   const clientOf = (phone: string) => network.net.running.contacts.get(phone)!.client.socket!
   const lidOf = (phone: string) => `${accountOf(phone).lid}@lid`

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test'
 import sharp from 'sharp'
 import type { VirtualContact } from '../src/testnet/contact.js'
 import { eventually } from '../src/testnet/harness.js'
-import { createUser, useApp } from './helpers/app.js'
+import { createUser, useApp, userRequests } from './helpers/app.js'
 import { DIALECTS } from './helpers/databases.js'
 import { linkSession, useNetwork } from './helpers/testnet.js'
 
@@ -28,11 +28,9 @@ describe(`${dialect}: groups and communities against the test network`, () => {
   let C: VirtualContact
   let D: VirtualContact
   let team = ''
-  const post = (url: string, payload: object) =>
-    t.app.inject({ method: 'POST', url, headers: { token }, payload })
-  const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { token } })
-  const events = async (type: string) =>
-    (await get(`/events?type=${type}&limit=1000`)).json().data.events as { chat: string; data: Json }[]
+  const user = userRequests(t, () => token)
+  const { post, get } = user
+  const events = (type: string) => user.events<{ chat: string; data: Json }>(type)
   const event = (type: string, match: (data: Json) => boolean) =>
     eventually(`a ${type} event`, async () => (await events(type)).find((e) => match(e.data))?.data, 15_000)
   const group = (jid: string) => network.net.network.groups.get(jid)!

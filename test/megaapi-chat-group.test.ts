@@ -4,7 +4,7 @@ import { proto } from 'baileys'
 import { lidJid } from '../src/testnet/accounts.js'
 import type { VirtualContact } from '../src/testnet/contact.js'
 import { eventually } from '../src/testnet/harness.js'
-import { createUser, useApp } from './helpers/app.js'
+import { createUser, useApp, userRequests } from './helpers/app.js'
 import { linkSession, useNetwork } from './helpers/testnet.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers, read loosely by the assertions
@@ -33,9 +33,7 @@ describe('Mega-api dialect: chat and group routes against the test network', () 
       ...(payload ? { payload } : {}),
     })
   const post = (url: string, payload: object) => rest('POST', url, payload)
-  const events = async (type: string) =>
-    (await t.app.inject({ method: 'GET', url: `/events?type=${type}&limit=1000`, headers: { token } })).json()
-      .data.events as { data: Json }[]
+  const events = (type: string) => userRequests(t, () => token).events<{ data: Json }>(type)
   const account = (phone: string) => network.net.network.accounts.get(phone)!
   const mutations = () => account(me).appStateMutations
   const group = (jid: string) => network.net.network.groups.get(jid)!

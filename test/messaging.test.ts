@@ -4,7 +4,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
-import { createUser, useApp } from './helpers/app.js'
+import { createUser, useApp, userRequests } from './helpers/app.js'
 import { DIALECTS } from './helpers/databases.js'
 import { linkSession, useNetwork } from './helpers/testnet.js'
 
@@ -47,14 +47,13 @@ for (const dialect of DIALECTS) {
     const echo = `${base}0002`
     const alice = `${base}0003`
     let token = ''
-    const post = (url: string, payload: object) =>
-      t.app.inject({ method: 'POST', url, headers: { token }, payload })
-    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { token } })
-    const events = async (type: string) =>
-      (await get(`/events?type=${type}&limit=1000`)).json().data.events as {
+    const user = userRequests(t, () => token)
+    const { post, get } = user
+    const events = (type: string) =>
+      user.events<{
         id: string
         data: Record<string, unknown> & { Info: Record<string, unknown> }
-      }[]
+      }>(type)
 
     before(async () => {
       await network.net.contact(echo, 'Echo', true)

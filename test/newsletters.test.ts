@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
-import { createUser, useApp } from './helpers/app.js'
+import { createUser, useApp, userRequests } from './helpers/app.js'
 import { linkSession, useNetwork } from './helpers/testnet.js'
 
 /** A 1×1 PNG. */
@@ -15,13 +15,12 @@ describe('newsletters (channels) against the test network', () => {
   const fan = '5521996100002'
   let token = ''
   let channel = ''
-  const post = (url: string, payload: object) =>
-    t.app.inject({ method: 'POST', url, headers: { token }, payload })
-  const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { token } })
-  const events = async (type: string) =>
-    (await get(`/events?type=${type}&limit=1000`)).json().data.events as {
+  const user = userRequests(t, () => token)
+  const { post, get } = user
+  const events = (type: string) =>
+    user.events<{
       data: Record<string, unknown> & { Messages?: Record<string, unknown>[] }
-    }[]
+    }>(type)
   const fanSocket = () => network.net.running.contacts.get(fan)!.client.socket!
   const state = (jid: string) => network.net.network.newsletters.get(jid)!
   const account = (phone: string) => network.net.network.accounts.get(phone)!

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
-import { createUser, useApp } from './helpers/app.js'
+import { createUser, useApp, userRequests } from './helpers/app.js'
 import { linkSession, useNetwork } from './helpers/testnet.js'
 
 type Event = { data: Record<string, unknown> }
@@ -20,11 +20,9 @@ describe('delivery and read receipts for what the gateway sends', () => {
   const cid = '5521993000003'
   const pn = (phone: string) => `${phone}@s.whatsapp.net`
   let token = ''
-  const post = (url: string, payload: object) =>
-    t.app.inject({ method: 'POST', url, headers: { token }, payload })
-  const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { token } })
-  const events = async (type: string) =>
-    (await get(`/events?type=${type}&limit=1000`)).json().data.events as Event[]
+  const user = userRequests(t, () => token)
+  const { post, get } = user
+  const events = (type: string) => user.events<Event>(type)
   const send = async (to: string, body: string) => {
     const res = await post('/chat/send/text', { Phone: to, Body: body })
     assert.equal(res.statusCode, 200, res.body)

@@ -3,7 +3,7 @@ import http from 'node:http'
 import net from 'node:net'
 import { describe, it } from 'node:test'
 import { eventually } from '../src/testnet/harness.js'
-import { createUser, useApp } from './helpers/app.js'
+import { createUser, useApp, userRequests } from './helpers/app.js'
 import { DIALECTS } from './helpers/databases.js'
 import { useNetwork } from './helpers/testnet.js'
 
@@ -15,11 +15,7 @@ for (const dialect of DIALECTS) {
       ZAPWIRE_WATCHDOG_MS: '5000',
     }))
     const phoneBase = dialect === 'sqlite' ? '55119910' : '55119920'
-    const as = (token: string) => ({
-      get: (url: string) => t.app.inject({ method: 'GET', url, headers: { token } }),
-      post: (url: string, payload: object = {}) =>
-        t.app.inject({ method: 'POST', url, headers: { token }, payload }),
-    })
+    const as = (token: string) => userRequests(t, token)
     const status = async (token: string) => {
       const res = await as(token).get('/session/status')
       if (res.statusCode !== 200) throw new Error(`status: ${res.statusCode} ${res.body}`)

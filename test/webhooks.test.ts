@@ -6,7 +6,7 @@ import { eventToRow, type NewEvent } from '../src/events/event.js'
 import { type Database, openDatabase } from '../src/store/database.js'
 import { EventsRepository } from '../src/store/events.repository.js'
 import { eventually } from '../src/testnet/harness.js'
-import { createUser, useApp } from './helpers/app.js'
+import { createUser, useApp, userRequests } from './helpers/app.js'
 import { DIALECTS } from './helpers/databases.js'
 
 interface Call {
@@ -66,14 +66,7 @@ for (const dialect of DIALECTS) {
     after(() => db?.close())
     /** Writes events into the outbox, as the gateway's own services (or another process) do. */
     const append = (list: NewEvent[]) => events.append(list.map(eventToRow))
-    const as = (token: string) => ({
-      post: (url: string, payload: object) =>
-        t.app.inject({ method: 'POST', url, headers: { token }, payload }),
-      put: (url: string, payload: object) =>
-        t.app.inject({ method: 'PUT', url, headers: { token }, payload }),
-      get: (url: string) => t.app.inject({ method: 'GET', url, headers: { token } }),
-      delete: (url: string) => t.app.inject({ method: 'DELETE', url, headers: { token } }),
-    })
+    const as = (token: string) => userRequests(t, token)
     const ofUser = (userId: string) =>
       hook.calls
         .map((c) => ({

@@ -69,3 +69,21 @@ export async function createUser(t: TestApp, body: Record<string, unknown> = {})
   const data = res.json().data as { id: string; token: string; serial: number }
   return data
 }
+
+/**
+ * Requests as one user: its token as a string, or read at each call (a suite sets it in `before`).
+ * `events` reads the user's outbox events of one type, oldest first.
+ */
+export function userRequests(t: TestApp, token: string | (() => string)) {
+  const headers = () => ({ token: typeof token === 'string' ? token : token() })
+  const get = (url: string) => t.app.inject({ method: 'GET', url, headers: headers() })
+  return {
+    get,
+    post: (url: string, payload: object = {}) =>
+      t.app.inject({ method: 'POST', url, headers: headers(), payload }),
+    put: (url: string, payload: object) => t.app.inject({ method: 'PUT', url, headers: headers(), payload }),
+    delete: (url: string) => t.app.inject({ method: 'DELETE', url, headers: headers() }),
+    events: async <E>(type: string) =>
+      (await get(`/events?type=${type}&limit=1000`)).json().data.events as E[],
+  }
+}
